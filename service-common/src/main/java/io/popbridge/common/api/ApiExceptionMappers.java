@@ -1,0 +1,59 @@
+package io.popbridge.common.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
+import java.util.stream.Collectors;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps validation and client errors to {@code {code, message, field}} bodies (STYLE.md, REST). */
+public class ApiExceptionMappers {
+
+    @ServerExceptionMapper
+    public Response apiException(ApiException e) {
+        return json(e.status(), e.toError());
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e) {
+        ConstraintViolation<?> first = e.getConstraintViolations().stream()
+                .min(Comparator.comparing(v -> v.getPropertyPath().toString()))
+                .orElse(null);
+        if (first == null) {
+            return json(400, ApiError.of("invalid", e.getMessage()));
+        }
+        String field = lastNode(first.getPropertyPath().toString());
+        String all = e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage())
+                .sorted().collect(Collectors.joining("; "));
+        return json(400, new ApiError("invalid", all, field));
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        String field = null;
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
+            field = m.getPath().stream().map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+                    .collect(Collectors.joining("."));
+        }
+        String message = e instanceof InvalidFormatException f
+                ? "value '" + f.getValue() + "' is not valid for " + (field == null ? "this field" : field)
+                : "malformed JSON: " + e.getOriginalMessage();
+        return json(400, new ApiError("malformed", message, field));
+    }
+
+    /** A method parameter path such as {@code create.request.port} names the field {@code port}. */
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    private static Response json(int status, ApiError error) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(error).build();
+    }
+}
