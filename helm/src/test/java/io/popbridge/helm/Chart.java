@@ -107,6 +107,23 @@ final class Chart {
         }
     }
 
+    /**
+     * helm-java's template returns the release manifest without hooks (manusa/helm-java#416), so test pods and the
+     * generated-credentials Secret would never be seen: this copy renames the hook annotation to render them too.
+     */
+    static Path copyWithHooksAsManifests() {
+        Path copy = copy();
+        try (Stream<Path> files = Files.walk(copy.resolve("templates"))) {
+            for (Path template : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(template);
+                Files.writeString(template, text.replace("helm.sh/hook:", "test.popbridge.io/hook:"));
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A throw-away copy of the chart directory (for edits such as a different chart version). */
     static Path copy() {
         try {
