@@ -1,0 +1,213 @@
+package io.popbridge.delivery.consumer;
+
+import io.popbridge.contract.ContractException;
+import io.popbridge.contract.RoutedMail;
+import io.popbridge.contract.Topics;
+import io.popbridge.delivery.DeliveryConfig;
+import io.popbridge.delivery.submission.DeliveryService;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Consumes popbridge.routed.v1 with manual commits: a record's offset is committed only after the outcome of each
+ * of its recipients is durable. Partitions are delivered in parallel, each in order. When no target is reachable
+ * the partition is paused and the record consumed again after a growing pause (capped, so delivery resumes within
+ * that time of the target's return); consumer lag shows the backlog meanwhile.
+ */
+@ApplicationScoped
+public class RoutedConsumer {
+    @Inject
+    DeliveryConfig config;
+    @Inject
+    DeliveryService delivery;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private volatile boolean running;
+    private Thread thread;
+    private KafkaConsumer<String, byte[]> consumer;
+    private ExecutorService workers;
+    private final Map<TopicPartition, Long> resumeAt = new HashMap<>();
+    private final Map<TopicPartition, Duration> pauses = new HashMap<>();
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.consumer().enabled()) {
+            return;
+        }
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumer().groupId());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "delivery-routed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.consumer().maxPollRecords());
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DEFAULT_MAX_MESSAGE_BYTES + 1024 * 1024);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.DEFAULT_MAX_MESSAGE_BYTES + 1024 * 1024);
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(p);
+        workers = Executors.newFixedThreadPool(Math.max(1, config.consumer().parallelism()), r -> {
+            Thread t = new Thread(r, "delivery-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        running = true;
+        thread = new Thread(this::loop, "delivery-consumer");
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+            try {
+                thread.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            workers.shutdownNow();
+        }
+    }
+
+    private void loop() {
+        try {
+            consumer.subscribe(List.of(Topics.ROUTED), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<TopicPartition> partitions) {
+                    partitions.forEach(tp -> {
+                        resumeAt.remove(tp);
+                        pauses.remove(tp);
+                    });
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<TopicPartition> partitions) {
+                }
+            });
+            while (running) {
+                resumeDue();
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    process(records);
+                }
+            }
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (RuntimeException e) {
+            Log.errorf(e, "the routed-mail consumer stopped");
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void resumeDue() {
+        long now = System.nanoTime();
+        List<TopicPartition> due = new ArrayList<>();
+        resumeAt.forEach((tp, at) -> {
+            if (now - at >= 0) {
+                due.add(tp);
+            }
+        });
+        if (!due.isEmpty()) {
+            due.forEach(resumeAt::remove);
+            consumer.resume(due);
+        }
+    }
+
+    /** Per partition: the offset to commit, and the offset to seek back to if a target was down. */
+    private record PartitionResult(TopicPartition partition, Long commit, Long retryFrom) {
+    }
+
+    private void process(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, Future<PartitionResult>> running = new LinkedHashMap<>();
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> batch = records.records(tp);
+            running.put(tp, workers.submit(() -> deliver(tp, batch)));
+        }
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (Map.Entry<TopicPartition, Future<PartitionResult>> e : running.entrySet()) {
+            PartitionResult r;
+            try {
+                r = e.getValue().get();
+            } catch (Exception failure) {
+                Log.errorf(failure, "delivery of partition %s failed; consuming it again", e.getKey());
+                r = new PartitionResult(e.getKey(), null, records.records(e.getKey()).get(0).offset());
+            }
+            if (r.commit() != null) {
+                commits.put(r.partition(), new OffsetAndMetadata(r.commit()));
+            }
+            if (r.retryFrom() != null) {
+                pause(r.partition(), r.retryFrom());
+            } else {
+                pauses.remove(r.partition());
+            }
+        }
+        if (!commits.isEmpty()) {
+            consumer.commitSync(commits);
+        }
+    }
+
+    private PartitionResult deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> batch) {
+        Long commit = null;
+        for (ConsumerRecord<String, byte[]> record : batch) {
+            RoutedMail routed;
+            try {
+                routed = RoutedMail.fromHeaders(record.key(), record.headers());
+            } catch (ContractException | IllegalArgumentException | NullPointerException e) {
+                Log.errorf("skipping routed record %s-%d@%d that breaks the contract: %s", tp.topic(), tp.partition(),
+                        record.offset(), e.getMessage());
+                commit = record.offset() + 1;
+                continue;
+            }
+            try {
+                if (delivery.deliverRouted(routed, record.value()) == DeliveryService.Progress.TARGET_DOWN) {
+                    return new PartitionResult(tp, commit, record.offset());
+                }
+            } catch (RuntimeException e) {
+                Log.errorf(e, "pbid %s: delivery failed; the record will be consumed again", routed.pbid());
+                return new PartitionResult(tp, commit, record.offset());
+            }
+            commit = record.offset() + 1;
+        }
+        return new PartitionResult(tp, commit, null);
+    }
+
+    private void pause(TopicPartition tp, long offset) {
+        Duration previous = pauses.get(tp);
+        Duration next = previous == null ? config.targetDown().initialPause() : previous.multipliedBy(2);
+        if (next.compareTo(config.targetDown().maxPause()) > 0) {
+            next = config.targetDown().maxPause();
+        }
+        pauses.put(tp, next);
+        consumer.seek(tp, offset);
+        consumer.pause(List.of(tp));
+        resumeAt.put(tp, System.nanoTime() + next.toNanos());
+        Log.infof("partition %s paused for %s (target unavailable or delivery failing)", tp, next);
+    }
+}

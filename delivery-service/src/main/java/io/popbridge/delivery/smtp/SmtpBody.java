@@ -1,0 +1,146 @@
+package io.popbridge.delivery.smtp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The message as it goes on the wire: our prepended header lines followed by the original bytes, with only
+ * line endings normalised (every bare CR, bare LF and CRLF becomes CRLF; a missing final CRLF is added) and,
+ * for DATA, every line-initial dot doubled. Because stuffing works on the normalised lines, no byte sequence
+ * in the original ({@code <LF>.<CR><LF>}, {@code <CR>.<CR>}, ...) can end the data early (SMTP smuggling).
+ * Streams from the arrays: the body is never copied.
+ */
+public final class SmtpBody {
+    private static final int CHUNK = 64 * 1024;
+    private final byte[] prefix;
+    private final byte[] original;
+    private long normalisedLength = -1;
+    private Boolean eightBit;
+
+    /** @param prefix header lines, each ending in CRLF, written before the original */
+    public SmtpBody(byte[] prefix, byte[] original) {
+        this.prefix = prefix;
+        this.original = original;
+    }
+
+    /** Bytes of the normalised, unstuffed message (the BDAT size). */
+    public long normalisedLength() {
+        if (normalisedLength < 0) {
+            Counter counter = new Counter();
+            try {
+                write(counter, false);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            normalisedLength = counter.count;
+        }
+        return normalisedLength;
+    }
+
+    /** True if a byte has the high bit set (BODY=8BITMIME is then required). */
+    public boolean eightBit() {
+        if (eightBit == null) {
+            boolean found = false;
+            for (byte b : original) {
+                if (b < 0) {
+                    found = true;
+                    break;
+                }
+            }
+            eightBit = found;
+        }
+        return eightBit;
+    }
+
+    /** Writes the normalised message; with {@code dotStuff} also doubles line-initial dots (not the terminator). */
+    public void write(OutputStream out, boolean dotStuff) throws IOException {
+        Normaliser n = new Normaliser(out, dotStuff);
+        n.write(prefix);
+        n.write(original);
+        n.finish();
+    }
+
+    private static final class Normaliser {
+        private final OutputStream out;
+        private final boolean dotStuff;
+        private final byte[] buf = new byte[CHUNK + 4];
+        private int len;
+        private boolean lineStart = true;
+        private boolean pendingCr;
+        private boolean any;
+
+        Normaliser(OutputStream out, boolean dotStuff) {
+            this.out = out;
+            this.dotStuff = dotStuff;
+        }
+
+        void write(byte[] bytes) throws IOException {
+            for (byte b : bytes) {
+                any = true;
+                if (pendingCr) {
+                    pendingCr = false;
+                    newline();
+                    if (b == '\n') {
+                        continue;
+                    }
+                }
+                if (b == '\r') {
+                    pendingCr = true;
+                } else if (b == '\n') {
+                    newline();
+                } else {
+                    if (lineStart && dotStuff && b == '.') {
+                        put((byte) '.');
+                    }
+                    put(b);
+                    lineStart = false;
+                }
+            }
+        }
+
+        void finish() throws IOException {
+            if (pendingCr) {
+                pendingCr = false;
+                newline();
+            }
+            if (any && !lineStart) {
+                newline();
+            }
+            flushBuffer();
+        }
+
+        private void newline() throws IOException {
+            put((byte) '\r');
+            put((byte) '\n');
+            lineStart = true;
+        }
+
+        private void put(byte b) throws IOException {
+            buf[len++] = b;
+            if (len >= CHUNK) {
+                flushBuffer();
+            }
+        }
+
+        private void flushBuffer() throws IOException {
+            if (len > 0) {
+                out.write(buf, 0, len);
+                len = 0;
+            }
+        }
+    }
+
+    private static final class Counter extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}

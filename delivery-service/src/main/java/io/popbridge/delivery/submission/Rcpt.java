@@ -1,0 +1,31 @@
+package io.popbridge.delivery.submission;
+
+import java.time.Instant;
+
+/**
+ * One recipient on its way. {@code address} is the routed address (the ledger key and the outcome's recipient);
+ * when {@code fallbackReason} is set the mail goes to {@code smtpAddress}, the fallback mailbox, with that reason.
+ *
+ * @param attempts        attempts made before this one
+ * @param firstAttemptAt  when the first attempt was made (null: this is the first)
+ */
+public record Rcpt(String address, String original, String smtpAddress, String fallbackReason, int attempts,
+                   Instant firstAttemptAt) {
+
+    public static Rcpt direct(String address, String original) {
+        return new Rcpt(address, original, address, null, 0, null);
+    }
+
+    public boolean toFallback() {
+        return fallbackReason != null;
+    }
+
+    public Rcpt toFallback(String fallbackMailbox, String reason) {
+        return new Rcpt(address, original, fallbackMailbox, reason, attempts, firstAttemptAt);
+    }
+
+    public String domain() {
+        int at = smtpAddress.lastIndexOf('@');
+        return at < 0 ? "" : smtpAddress.substring(at + 1);
+    }
+}

@@ -1,0 +1,19 @@
+package io.popbridge.delivery.submission;
+
+/** What one attempt did for one recipient. Unknown failures are temporary. */
+public sealed interface RecipientResult {
+    /** The target accepted it (2xx). */
+    record Delivered(String reply, String targetName) implements RecipientResult { }
+
+    /** 4xx, or no target configured: retry later. */
+    record Temporary(String reply) implements RecipientResult { }
+
+    /** The data went out but no reply came: the server may have it. Retried with identical bytes. */
+    record Ambiguous(String detail) implements RecipientResult { }
+
+    /** 5xx: the target will never take it. */
+    record Permanent(String reply) implements RecipientResult { }
+
+    /** No target could be reached (refused, timeout, 421, TLS or AUTH failure). */
+    record TargetDown(String detail) implements RecipientResult { }
+}
