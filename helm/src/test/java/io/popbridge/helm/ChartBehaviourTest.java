@@ -166,11 +166,11 @@ class ChartBehaviourTest {
             Map<String, EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
                     .stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
             for (String name : List.of("POPBRIDGE_DB_PASSWORD", "POPBRIDGE_ENCRYPTION_KEY", "POPBRIDGE_ADMIN_PASSWORD",
-                    "POPBRIDGE_VIEWER_PASSWORD", "KAFKA_SASL_PASSWORD")) {
+                    "POPBRIDGE_VIEWER_PASSWORD", "POPBRIDGE_KAFKA_SASL_PASSWORD")) {
                 assertThat(env.get(name).getValueFrom().getSecretKeyRef()).as(name).isNotNull();
             }
             assertThat(env.get("KAFKA_SASL_JAAS_CONFIG").getValue())
-                    .isEqualTo("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"popbridge\" password=\"$(KAFKA_SASL_PASSWORD)\";");
+                    .isEqualTo("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"popbridge\" password=\"$(POPBRIDGE_KAFKA_SASL_PASSWORD)\";");
             assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnvFrom())
                     .extracting(e -> e.getConfigMapRef().getName()).containsExactly(Chart.RELEASE + "-popbridge");
         }
@@ -291,7 +291,7 @@ class ChartBehaviourTest {
         Map<String, Object> trigger = scaledObject.<List<Map<String, Object>>>get("spec", "triggers").get(0);
         assertThat(trigger).containsEntry("type", "kafka");
         assertThat((Map<String, Object>) trigger.get("metadata")).containsEntry("topic", "popbridge.routed.v1")
-                .containsEntry("consumerGroup", "delivery-service");
+                .containsEntry("consumerGroup", "popbridge-delivery");
         assertThat(Chart.named(resources, Deployment.class, name("router")).getSpec().getReplicas()).isNull();
         assertThat(Chart.named(resources, Deployment.class, name("delivery")).getSpec().getReplicas()).isNull();
         assertThat(Chart.named(resources, Deployment.class, name("fetcher")).getSpec().getReplicas()).isEqualTo(2);
