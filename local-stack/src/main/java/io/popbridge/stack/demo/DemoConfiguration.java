@@ -1,0 +1,87 @@
+package io.popbridge.stack.demo;
+
+import io.popbridge.stack.LocalStack;
+import io.popbridge.stack.http.ApiClient;
+import io.popbridge.stack.http.Json;
+import io.popbridge.stack.service.PopbridgeService;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * popbridge's configuration for the local stack, made through its own REST APIs: one JSON body per call,
+ * in the shapes agreed between the services. Adjust the bodies here when an API changes.
+ *
+ * @param domain    the accepted domain (Exchange's)
+ * @param fallback  the domain's fallback mailbox
+ * @param accounts  the ISP's POP3 mailboxes
+ * @param exchange  where delivery submits
+ */
+public record DemoConfiguration(String domain, String fallback, List<IspAccount> accounts, SmtpTarget exchange) {
+
+    /** A POP3 mailbox: SINGLE delivers everything to {@code target}; CATCH_ALL reads the envelope headers. */
+    public record IspAccount(String name, String host, int port, String security, String username, String password,
+                             String mode, String target) {
+    }
+
+    public record SmtpTarget(String name, String host, int port, String security) {
+    }
+
+    public void apply(LocalStack stack, PrintStream out) {
+        Configurator configurator = new Configurator(out);
+        ApiClient router = stack.api(PopbridgeService.ROUTER);
+        ApiClient delivery = stack.api(PopbridgeService.DELIVERY);
+        ApiClient fetcher = stack.api(PopbridgeService.FETCHER);
+        out.println("Configuring popbridge through its REST APIs:");
+        configurator.upsert(router, "/api/v1/domains", "name", domainBody());
+        configurator.upsert(router, "/api/v1/rules", "pattern", aliasRuleBody());
+        configurator.upsert(delivery, "/api/v1/targets", "name", targetBody());
+        for (IspAccount account : accounts) {
+            Optional<String> id = configurator.upsert(fetcher, "/api/v1/accounts", "name", accountBody(account));
+            id.ifPresent(accountId -> configurator.call(fetcher, "POST", "/api/v1/accounts/" + accountId + "/poll", null));
+        }
+    }
+
+    String domainBody() {
+        return """
+                {"name": %s, "fallback": %s}""".formatted(q(domain), q(fallback));
+    }
+
+    /** An alias: sales@ goes to bob@ (an example of a rule; harmless against a real Exchange). */
+    String aliasRuleBody() {
+        return """
+                {"type": "EXACT", "pattern": %s, "targets": [%s], "position": 10,
+                 "description": "local stack: sales@ is read by bob"}""".formatted(q("sales@" + domain), q("bob@" + domain));
+    }
+
+    String targetBody() {
+        return """
+                {"name": %s, "host": %s, "port": %d, "security": %s, "verifyCertificate": false,
+                 "customCa": null, "username": null, "password": null, "authMechanism": "PLAIN",
+                 "heloName": "popbridge.local", "domains": [], "priority": 10,
+                 "maxConnections": 4, "maxMessagesPerConnection": 100}"""
+                .formatted(q(exchange.name()), q(exchange.host()), exchange.port(), q(exchange.security()));
+    }
+
+    String accountBody(IspAccount account) {
+        String routing = "SINGLE".equals(account.mode())
+                ? """
+                  {"mode": "SINGLE", "targets": [%s], "domains": [%s], "envelopeSources": [],
+                   "headerFallback": false, "hideEnvelopeHeaders": false}""".formatted(q(account.target()), q(domain))
+                : """
+                  {"mode": "CATCH_ALL", "targets": [], "domains": [%s],
+                   "envelopeSources": ["Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "Received-for"],
+                   "headerFallback": false, "hideEnvelopeHeaders": true}""".formatted(q(domain));
+        return """
+                {"name": %s, "host": %s, "port": %d, "security": %s, "verifyCertificate": %s, "customCa": null,
+                 "auth": "USER_PASS", "username": %s, "password": %s, "pollIntervalSeconds": 60, "enabled": true,
+                 "maxMessageBytes": 52428800, "retention": {"policy": "DELETE_AFTER_DELIVERY", "days": null},
+                 "routing": %s}"""
+                .formatted(q(account.name()), q(account.host()), account.port(), q(account.security()),
+                        !"NONE".equals(account.security()), q(account.username()), q(account.password()), routing);
+    }
+
+    private static String q(String value) {
+        return Json.quote(value);
+    }
+}
