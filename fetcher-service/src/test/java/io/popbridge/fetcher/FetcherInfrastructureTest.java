@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(KafkaTestResource.class)
+@QuarkusTestResource(AdminSmtpTestResource.class)
 class FetcherInfrastructureTest extends ServiceInfrastructureTestBase {
     @Override
     protected String schema() {
@@ -22,6 +23,6 @@ class FetcherInfrastructureTest extends ServiceInfrastructureTestBase {
 
     @Override
     protected String serviceMetric() {
-        return "jvm_threads_live_threads";
+        return "popbridge_fetcher_accounts";
     }
 }

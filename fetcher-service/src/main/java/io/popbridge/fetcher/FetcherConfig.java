@@ -1,0 +1,84 @@
+package io.popbridge.fetcher;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Typed configuration of the fetcher (keys {@code fetcher.*} in application.properties). */
+@ConfigMapping(prefix = "fetcher")
+public interface FetcherConfig {
+    /** Lease owner id of this replica; defaults to the host name plus a random suffix. */
+    Optional<String> instanceId();
+
+    Poll poll();
+
+    @WithName("notify")
+    Notify notification();
+
+    interface Poll {
+        /** Run the scheduler in this process (tests drive polls themselves). */
+        @WithDefault("true")
+        boolean schedulerEnabled();
+
+        /** How often the scheduler looks for due accounts. */
+        @WithDefault("1s")
+        Duration tick();
+
+        /** Polls running at once in this replica. */
+        @WithDefault("8")
+        int maxConcurrent();
+
+        /** Polls running at once against one POP3 host in this replica (providers punish hammering). */
+        @WithDefault("2")
+        int maxPerHost();
+
+        /** A lease not renewed for this long is taken over by another replica. */
+        @WithDefault("5m")
+        Duration lease();
+
+        /** Relative jitter of the interval (0.1 = ±10 %), so accounts do not poll in lock-step. */
+        @WithDefault("0.1")
+        double jitter();
+
+        @WithDefault("10s")
+        Duration connectTimeout();
+
+        /** No byte from the server for this long ends the poll with TIMEOUT. */
+        @WithDefault("60s")
+        Duration readTimeout();
+
+        /** Messages published before waiting for the broker's acks and writing the ledger in one batch. */
+        @WithDefault("200")
+        int batchMessages();
+
+        /** Bytes published before the same (bounds the heap a batch needs). */
+        @WithDefault("33554432")
+        long batchBytes();
+
+        /** RETR commands in flight when the server announces PIPELINING. */
+        @WithDefault("8")
+        int retrWindow();
+
+        /** Deletes per POP3 session before QUIT and reconnect (what one dropped connection can risk). */
+        @WithDefault("200")
+        int maxDeletesPerSession();
+
+        /** Sessions used for deletes in one poll; the rest waits for the next poll. */
+        @WithDefault("10")
+        int maxDeleteSessions();
+
+        @WithDefault("2m")
+        Duration ackTimeout();
+    }
+
+    interface Notify {
+        /** Admin address for "account failing" / "account recovered" mail; none = no mail. */
+        Optional<String> adminAddress();
+
+        /** Consecutive failed polls before the failing notice. */
+        @WithDefault("3")
+        int afterFailures();
+    }
+}

@@ -1,0 +1,59 @@
+package io.popbridge.fetcher.account;
+
+import io.popbridge.common.crypto.SecretCipher;
+import io.popbridge.fetcher.FetcherConfig;
+import io.popbridge.fetcher.pop3.Pop3Client;
+import io.popbridge.fetcher.pop3.Pop3Endpoint;
+import io.popbridge.fetcher.pop3.Pop3Exception;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Connects, negotiates TLS, logs in and runs STAT, reporting each step; reads and deletes nothing. */
+@ApplicationScoped
+public class AccountTester {
+    @Inject
+    SecretCipher cipher;
+
+    @Inject
+    FetcherConfig config;
+
+    public ConnectionTestView test(Account a) {
+        Pop3Endpoint endpoint = new Pop3Endpoint(a.host(), a.port(), a.security(), a.verifyCertificate(), a.customCa(),
+                a.auth(), a.username(), cipher.decrypt(a.passwordSecret()), config.poll().connectTimeout(),
+                config.poll().readTimeout());
+        List<ConnectionTestView.Step> steps = new ArrayList<>();
+        Pop3Client client;
+        String connectStep = a.security() == io.popbridge.fetcher.pop3.Pop3Security.NONE ? "connect" : "connect+tls";
+        try {
+            client = Pop3Client.connect(endpoint);
+            steps.add(new ConnectionTestView.Step(connectStep, true, "connected to " + a.source() + " (" + a.security() + ")",
+                    client.greeting()));
+        } catch (Pop3Exception e) {
+            steps.add(new ConnectionTestView.Step(connectStep, false, e.getMessage(), e.reply()));
+            return new ConnectionTestView(false, steps, List.of(), null, null);
+        }
+        try (client) {
+            try {
+                steps.add(new ConnectionTestView.Step("login", true, a.auth().name(), client.login()));
+            } catch (Pop3Exception e) {
+                steps.add(new ConnectionTestView.Step("login", false, e.getMessage(), e.reply()));
+                return new ConnectionTestView(false, steps, client.capabilities(), null, null);
+            }
+            try {
+                long[] stat = client.stat();
+                steps.add(new ConnectionTestView.Step("stat", true, stat[0] + " messages, " + stat[1] + " octets", client.lastReply()));
+                try {
+                    client.quit();
+                } catch (Pop3Exception ignored) {
+                    // nothing was changed; a failed QUIT does not fail the test
+                }
+                return new ConnectionTestView(true, steps, client.capabilities(), stat[0], stat[1]);
+            } catch (Pop3Exception e) {
+                steps.add(new ConnectionTestView.Step("stat", false, e.getMessage(), e.reply()));
+                return new ConnectionTestView(false, steps, client.capabilities(), null, null);
+            }
+        }
+    }
+}
