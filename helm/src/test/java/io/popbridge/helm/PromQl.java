@@ -51,6 +51,8 @@ final class PromQl {
     private final String source;
     private final Set<String> metrics = new TreeSet<>();
     private int position;
+    /** Whether the primary just parsed was a plain vector selector (only those may take a [range]). */
+    private boolean previousWasSelector;
 
     private PromQl(String source) {
         this.source = source;
@@ -133,8 +135,6 @@ final class PromQl {
         }
         return type;
     }
-
-    private boolean previousWasSelector;
 
     private Type primary() {
         previousWasSelector = false;
