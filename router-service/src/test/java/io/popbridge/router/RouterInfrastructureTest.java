@@ -22,6 +22,6 @@ class RouterInfrastructureTest extends ServiceInfrastructureTestBase {
 
     @Override
     protected String serviceMetric() {
-        return "jvm_threads_live_threads";
+        return "popbridge_router_decisions_total{reason=\"routed\"}";
     }
 }

@@ -1,0 +1,196 @@
+package io.popbridge.router.consume;
+
+import io.popbridge.contract.ContractException;
+import io.popbridge.contract.FetchedMail;
+import io.popbridge.contract.KafkaHeaders;
+import io.popbridge.contract.OutcomeEvent;
+import io.popbridge.contract.OutcomeType;
+import io.popbridge.contract.Pbid;
+import io.popbridge.contract.RouteReason;
+import io.popbridge.contract.RoutedMail;
+import io.popbridge.contract.RoutingMode;
+import io.popbridge.contract.RoutingSettings;
+import io.popbridge.router.RouterConfig;
+import io.popbridge.router.address.AddressParser;
+import io.popbridge.router.address.EnvelopeAddress;
+import io.popbridge.router.ledger.DuplicateLedger;
+import io.popbridge.router.ledger.RoutingStore;
+import io.popbridge.router.ledger.StoredRouting;
+import io.popbridge.router.message.RawMessage;
+import io.popbridge.router.routing.RecipientDecision;
+import io.popbridge.router.routing.Router;
+import io.popbridge.router.routing.RoutingContext;
+import io.popbridge.router.routing.RoutingContextLoader;
+import io.popbridge.router.routing.RoutingDecision;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Turns one fetched record into what must be published: decides (or finds the stored decision of an earlier
+ * consumption of the same pbid), applies the duplicate ledger and stores the decision, in one transaction.
+ * Input problems never throw; only database failures do (they are temporary: the consumer retries).
+ */
+@ApplicationScoped
+public class RoutingService {
+    static final int MAX_REASON = 2000;
+
+    @Inject
+    RoutingContextLoader contextLoader;
+    @Inject
+    DuplicateLedger ledger;
+    @Inject
+    RoutingStore store;
+    @Inject
+    RouterConfig config;
+
+    @Transactional
+    public RoutingResult prepare(String key, Headers headers, byte[] value, Instant recordTime) throws SQLException {
+        if (!Pbid.isValid(key)) {
+            return new RoutingResult.Skip("record key is not a pbid");
+        }
+        Optional<StoredRouting> stored = store.find(key);
+        if (stored.isPresent()) {
+            return replay(stored.get(), value);
+        }
+        String accountId = KafkaHeaders.optional(headers, KafkaHeaders.ACCOUNT_ID, "");
+        if (accountId.isBlank()) {
+            return new RoutingResult.Skip("no " + KafkaHeaders.ACCOUNT_ID + " header");
+        }
+        RawMessage message = RawMessage.parse(value);
+        RoutingContext context = contextLoader.load();
+        Instant now = Instant.now();
+        FetchedMail fetched;
+        RoutingDecision decision;
+        try {
+            fetched = FetchedMail.fromHeaders(key, headers);
+            decision = decide(message, fetched.routing(), context);
+        } catch (ContractException e) {
+            fetched = lenientMetadata(key, accountId, headers, recordTime);
+            decision = Router.malformedMetadata(message, e.getMessage(), context);
+        }
+        if (value == null || value.length == 0) {
+            decision = Router.malformedMetadata(message, "the record has no message bytes", context);
+        }
+        decision = applyLedger(key, decision, now);
+        StoredRouting routing = publication(fetched, decision, now);
+        if (!store.insert(key, now, routing)) { // another consumer decided first: publish its decision
+            return replay(store.find(key).orElseThrow(), value);
+        }
+        return toPublish(routing, value, false);
+    }
+
+    /** Routing bugs must not stall the partition: an unexpected exception sends the message to the fallback. */
+    private static RoutingDecision decide(RawMessage message, RoutingSettings routing, RoutingContext context) {
+        try {
+            return Router.route(message, routing, context);
+        } catch (RuntimeException e) {
+            Log.errorf(e, "routing failed unexpectedly; the message goes to the fallback mailbox");
+            RoutingContext withAccountFallback = new RoutingContext(context.acceptedDomains(), context.rules(),
+                    context.installationId(), context.maxReceived(),
+                    accountFallback(routing, context).or(context::defaultFallback));
+            return Router.malformedMetadata(message, "internal routing error (" + e.getClass().getSimpleName() + ")",
+                    withAccountFallback);
+        }
+    }
+
+    private static Optional<String> accountFallback(RoutingSettings routing, RoutingContext context) {
+        return routing.domains().stream().map(AddressParser::normaliseDomain).flatMap(Optional::stream)
+                .filter(context::accepts).map(d -> context.acceptedDomains().get(d)).findFirst();
+    }
+
+    /** A second copy (another pbid) of a Message-ID for the same final recipient is a DUPLICATE. */
+    private RoutingDecision applyLedger(String pbid, RoutingDecision decision, Instant now) throws SQLException {
+        String messageId = decision.summary().messageId();
+        if (messageId == null) {
+            return decision;
+        }
+        List<RecipientDecision> out = new ArrayList<>();
+        for (RecipientDecision d : decision.recipients()) {
+            RouteReason reason = d.reason();
+            if (reason == RouteReason.ROUTED || reason == RouteReason.GUESSED) {
+                String key = AddressParser.parseOne(d.recipient().address()).map(EnvelopeAddress::key)
+                        .orElse(d.recipient().address());
+                String owner = ledger.claim(messageId, key, pbid, now, config.ledger().retention());
+                if (!owner.equals(pbid)) {
+                    out.add(d.as(RouteReason.DUPLICATE, "a copy of " + messageId + " for " + d.recipient().address()
+                            + " was already routed (" + owner + ")"));
+                    continue;
+                }
+            }
+            out.add(d);
+        }
+        return decision.withRecipients(out);
+    }
+
+    private StoredRouting publication(FetchedMail fetched, RoutingDecision decision, Instant now) {
+        boolean routed = !decision.delivered().isEmpty();
+        OutcomeType type = !routed && decision.allDuplicates() ? OutcomeType.DUPLICATE : OutcomeType.ROUTED;
+        List<String> reasons = new ArrayList<>();
+        decision.unroutable().ifPresent(reasons::add);
+        reasons.addAll(decision.notes().stream().filter(n -> decision.unroutable().map(u -> !u.equals(n)).orElse(true)).toList());
+        String reason = reasons.isEmpty() ? null : abbreviate(String.join("; ", reasons));
+        if (decision.malformed() && (reason == null || !reason.startsWith(RoutingResult.MALFORMED))) {
+            reason = RoutingResult.MALFORMED + ": " + (reason == null ? "unreadable input" : reason);
+        }
+        OutcomeEvent outcome = new OutcomeEvent(fetched.pbid(), type, fetched.accountId(), fetched.uidl(), null,
+                decision.all(), reason, null, null, now, "router", decision.summary().messageId(),
+                decision.summary().from(), decision.summary().subject());
+        Optional<Map<String, String>> routedHeaders = Optional.empty();
+        if (routed) {
+            RoutedMail mail = RoutedMail.of(fetched, decision.envelopeFrom(), decision.delivered(), decision.fallback(), now);
+            Map<String, String> map = new LinkedHashMap<>();
+            for (Header h : mail.toHeaders()) {
+                map.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+            }
+            routedHeaders = Optional.of(map);
+        }
+        return new StoredRouting(outcome, routedHeaders, decision.removeHeaders());
+    }
+
+    private static RoutingResult replay(StoredRouting stored, byte[] value) {
+        return toPublish(stored, value, true);
+    }
+
+    private static RoutingResult.Publish toPublish(StoredRouting routing, byte[] value, boolean replay) {
+        Optional<Headers> headers = routing.routedHeaders().map(map -> {
+            RecordHeaders h = new RecordHeaders();
+            map.forEach((k, v) -> KafkaHeaders.put(h, k, v));
+            return h;
+        });
+        byte[] bytes = value == null ? new byte[0]
+                : routing.removedHeaders().isEmpty() ? value : RawMessage.parse(value).without(routing.removedHeaders());
+        return new RoutingResult.Publish(routing.outcome(), headers, bytes, replay);
+    }
+
+    /** What can be read of broken metadata: enough to publish an outcome (and a fallback record) for the pbid. */
+    private static FetchedMail lenientMetadata(String key, String accountId, Headers headers, Instant recordTime) {
+        Instant fetchedAt;
+        try {
+            fetchedAt = Instant.parse(KafkaHeaders.optional(headers, KafkaHeaders.FETCHED_AT, ""));
+        } catch (DateTimeParseException e) {
+            fetchedAt = recordTime;
+        }
+        return new FetchedMail(key, accountId, KafkaHeaders.optional(headers, KafkaHeaders.ACCOUNT_NAME, ""),
+                KafkaHeaders.optional(headers, KafkaHeaders.UIDL, ""), fetchedAt, 0,
+                KafkaHeaders.optional(headers, KafkaHeaders.SOURCE, ""),
+                new RoutingSettings(RoutingMode.SINGLE, List.of(), List.of(), List.of(), false, false));
+    }
+
+    static String abbreviate(String s) {
+        return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON - 3) + "...";
+    }
+}
