@@ -84,6 +84,37 @@ class MonitoringContentTest {
         assertThat(legends).contains("fetched", "routed", "delivered", "fallback", "parked", "p50", "p95", "p99");
     }
 
+    /**
+     * Not a scrape of running services (their own tests scrape /q/metrics against docs/metrics.md), but a check
+     * that each popbridge_* series queried here comes from a Micrometer name some service registers: the dotted
+     * name in Prometheus form plus only the suffixes the Prometheus registry adds.
+     */
+    @Test
+    void every_popbridge_metric_queried_is_registered_by_a_service() throws Exception {
+        Set<String> registered = new TreeSet<>();
+        Pattern literal = Pattern.compile("\"(popbridge\\.[a-z0-9_.]+)\"");
+        for (String service : List.of("fetcher-service", "router-service", "delivery-service")) {
+            Path sources = Chart.repoRoot().resolve(service + "/src/main/java");
+            try (var files = Files.walk(sources)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Matcher m = literal.matcher(Files.readString(file));
+                    while (m.find()) {
+                        registered.add(m.group(1).replace('.', '_'));
+                    }
+                }
+            }
+        }
+        Set<String> queried = new TreeSet<>();
+        new ObjectMapper().readTree(DASHBOARD.toFile()).findValues("expr")
+                .forEach(node -> queried.addAll(PromQl.metricNames(node.asText())));
+        rules.forEach(rule -> queried.addAll(PromQl.metricNames(rule.getExpr().getStrVal())));
+        Pattern suffixes = Pattern.compile("(_seconds)?(_total|_count|_sum|_max|_bucket)?");
+        assertThat(queried).filteredOn(metric -> metric.startsWith("popbridge_"))
+                .filteredOn(metric -> registered.stream().noneMatch(name -> metric.startsWith(name)
+                        && suffixes.matcher(metric.substring(name.length())).matches()))
+                .as("queried but registered by no service").isEmpty();
+    }
+
     @Test
     void deploy_grafana_ships_the_same_dashboard_as_the_chart() throws Exception {
         assertThat(Files.readString(DEPLOY_DASHBOARD)).isEqualTo(Files.readString(DASHBOARD));
