@@ -222,6 +222,11 @@ class ChartBehaviourTest {
                 .containsOnlyKeys("admin-password", "db-password");
     }
 
+    private static Map<String, String> env(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
     private static Map<String, String> secretRefs(Deployment deployment) {
         return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
                 .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
@@ -292,6 +297,10 @@ class ChartBehaviourTest {
         assertThat(trigger).containsEntry("type", "kafka");
         assertThat((Map<String, Object>) trigger.get("metadata")).containsEntry("topic", "popbridge.routed.v1")
                 .containsEntry("consumerGroup", "popbridge-delivery");
+        assertThat(env(Chart.named(resources, Deployment.class, name("router"))))
+                .containsEntry("MP_MESSAGING_INCOMING_FETCHED_GROUP_ID", "popbridge-router");
+        assertThat(env(Chart.named(resources, Deployment.class, name("delivery"))))
+                .containsEntry("DELIVERY_CONSUMER_GROUP_ID", "popbridge-delivery");
         assertThat(Chart.named(resources, Deployment.class, name("router")).getSpec().getReplicas()).isNull();
         assertThat(Chart.named(resources, Deployment.class, name("delivery")).getSpec().getReplicas()).isNull();
         assertThat(Chart.named(resources, Deployment.class, name("fetcher")).getSpec().getReplicas()).isEqualTo(2);

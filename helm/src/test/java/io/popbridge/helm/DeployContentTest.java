@@ -70,6 +70,11 @@ class DeployContentTest {
         Map<String, String> groups = configuredGroups();
         assertThat(groups).isNotEmpty();
         groups.forEach((service, group) -> assertThat(group).as(service).startsWith(groupPrefix));
+        Map<String, Object> values = Chart.readYaml(Chart.dir().resolve("values.yaml"));
+        for (String component : List.of("router", "delivery")) {
+            assertThat((String) ((Map<String, Object>) values.get(component)).get("consumerGroup")).as(component)
+                    .startsWith(groupPrefix);
+        }
     }
 
     @Test
