@@ -99,6 +99,17 @@ class ChartBehaviourTest {
     }
 
     @Test
+    void images_come_from_the_registry_with_the_app_version_unless_overridden() {
+        assertThat(Chart.ofKind(Chart.render(null), Deployment.class))
+                .extracting(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .containsExactlyInAnyOrder("ghcr.io/popbridge/fetcher-service:0.1.0",
+                        "ghcr.io/popbridge/router-service:0.1.0", "ghcr.io/popbridge/delivery-service:0.1.0");
+        assertThat(Chart.ofKind(Chart.render(null, Map.of("image.registry", "", "image.tag", "1.2.3")), Deployment.class))
+                .extracting(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .contains("popbridge/router-service:1.2.3");
+    }
+
+    @Test
     void pods_spread_over_nodes_by_default() {
         for (Deployment deployment : Chart.ofKind(Chart.render(null), Deployment.class)) {
             var constraints = deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints();
