@@ -90,6 +90,10 @@ public final class ServiceProcess {
         process.kill();
     }
 
+    public java.util.Optional<Long> pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
