@@ -10,6 +10,7 @@ import io.popbridge.testsupport.SharedKafka;
 import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -26,8 +27,9 @@ public final class Fixtures {
 
     /** Accepted domains every test relies on (created once; 409 on later calls is fine). */
     public static void acceptedDomains() {
-        for (Map.Entry<String, String> d : Map.of("example.com", "postmaster@example.com",
-                "example.net", "postmaster@example.com").entrySet()) {
+        // example.com first: example.net's fallback lives there
+        for (Map.Entry<String, String> d : List.of(Map.entry("example.com", "postmaster@example.com"),
+                Map.entry("example.net", "postmaster@example.com"))) {
             given().auth().preemptive().basic("admin", "admin").contentType(ContentType.JSON)
                     .body(Map.of("name", d.getKey(), "fallback", d.getValue()))
                     .post("/api/v1/domains").then().statusCode(org.hamcrest.Matchers.oneOf(201, 409));

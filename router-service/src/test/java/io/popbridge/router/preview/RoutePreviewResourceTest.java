@@ -1,0 +1,78 @@
+package io.popbridge.router.preview;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.popbridge.contract.RoutingSettings;
+import io.popbridge.contract.Topics;
+import io.popbridge.router.Eml;
+import io.popbridge.router.Fixtures;
+import io.popbridge.testsupport.KafkaTestResource;
+import io.popbridge.testsupport.PostgresTestResource;
+import io.popbridge.testsupport.SharedKafka;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+@QuarkusTestResource(KafkaTestResource.class)
+class RoutePreviewResourceTest {
+
+    @Test
+    void explains_each_recipient_with_reason_and_source_and_publishes_nothing() {
+        Fixtures.acceptedDomains();
+        String message = new String(Eml.load("to-cc-fallback.eml"), StandardCharsets.UTF_8);
+        try (KafkaConsumer<String, byte[]> routed = SharedKafka.consumerAtEnd(Topics.ROUTED);
+             KafkaConsumer<String, byte[]> outcomes = SharedKafka.consumerAtEnd(Topics.OUTCOMES)) {
+            given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON)
+                    .body(Map.of("message", message,
+                            "routing", RoutingSettings.catchAll(List.of("example.com"), List.of(), true)))
+                    .post("/api/v1/route-preview").then().statusCode(200)
+                    .body("summary", containsString("Delivered to John.Doe@example.com"))
+                    .body("envelopeFrom", equalTo("sender@partner.org"))
+                    .body("fallback", equalTo("postmaster@example.com"))
+                    .body("subject", equalTo("Grüße"))
+                    .body("recipients.address", contains("John.Doe@example.com", "pete@example.com", "kim@example.com",
+                            "\"quoted local\"@example.com", "aake@example.com", "joerg@foreign.org"))
+                    .body("recipients.reason", contains("GUESSED", "GUESSED", "GUESSED", "GUESSED", "GUESSED", "IGNORED_FOREIGN_DOMAIN"))
+                    .body("recipients.source", contains("To", "To", "To", "To", "Cc", "Cc"))
+                    .body("recipients[5].delivered", equalTo(false))
+                    .body("recipients[5].explanation", containsString("foreign.org is not an accepted domain"))
+                    .body("notes", hasItem(containsString("guessing from To/Cc/Resent-To/Resent-Cc")));
+            SharedKafka.await(routed, 1, r -> true, Duration.ofSeconds(2)).forEach(r -> {
+                throw new AssertionError("route-preview published a routed record");
+            });
+            SharedKafka.await(outcomes, 1, r -> true, Duration.ofMillis(200)).forEach(r -> {
+                throw new AssertionError("route-preview published an outcome");
+            });
+        }
+    }
+
+    @Test
+    void a_loop_and_a_missing_routing_are_answered_clearly() {
+        Fixtures.acceptedDomains();
+        String loop = new String(Eml.load("loop-own-marker.eml"), StandardCharsets.UTF_8);
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON)
+                .body(Map.of("message", loop, "routing", RoutingSettings.catchAll(List.of("example.com"), List.of(), false)))
+                .post("/api/v1/route-preview").then().statusCode(200)
+                .body("recipients.reason", contains("LOOP"))
+                .body("recipients[0].address", equalTo("postmaster@example.com"))
+                .body("notes", hasItem(containsString("X-Popbridge-Loop")));
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON)
+                .body(Map.of("message", loop)).post("/api/v1/route-preview").then().statusCode(400)
+                .body("field", equalTo("routing"));
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON)
+                .body(Map.of("message", loop, "routing", Map.of("mode", "SOMETIMES"))).post("/api/v1/route-preview")
+                .then().statusCode(400);
+    }
+}
