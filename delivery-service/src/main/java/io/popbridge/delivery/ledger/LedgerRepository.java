@@ -26,23 +26,23 @@ public class LedgerRepository {
     AgroalDataSource db;
 
     public List<LedgerRow> findByPbid(String pbid) {
-        return query("select " + COLUMNS + " from delivery where pbid = ?", pbid);
+        return query("select " + COLUMNS + " from delivery.delivery where pbid = ?", pbid);
     }
 
     public Optional<LedgerRow> find(UUID id) {
-        return query("select " + COLUMNS + " from delivery where id = ?", id).stream().findFirst();
+        return query("select " + COLUMNS + " from delivery.delivery where id = ?", id).stream().findFirst();
     }
 
     /** Deferred and parked rows (state null: both), oldest first. */
     public List<LedgerRow> list(DeliveryState state, int limit) {
         return state == null
-                ? query("select " + COLUMNS + " from delivery where state in ('DEFERRED','PARKED') order by first_attempt_at limit " + limit)
-                : query("select " + COLUMNS + " from delivery where state = ? order by first_attempt_at limit " + limit, state.name());
+                ? query("select " + COLUMNS + " from delivery.delivery where state in ('DEFERRED','PARKED') order by first_attempt_at limit " + limit)
+                : query("select " + COLUMNS + " from delivery.delivery where state = ? order by first_attempt_at limit " + limit, state.name());
     }
 
     /** Inserts or replaces the row of (pbid, recipient); returns its id (that of the existing row on a replace). */
     public UUID save(LedgerRow r) {
-        String sql = "insert into delivery (" + COLUMNS + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+        String sql = "insert into delivery.delivery (" + COLUMNS + ") values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                 + "on conflict (pbid, recipient) do update set state = excluded.state, to_fallback = excluded.to_fallback, "
                 + "fallback_reason = excluded.fallback_reason, attempts = excluded.attempts, ambiguous = excluded.ambiguous, "
                 + "last_reply = excluded.last_reply, reason = excluded.reason, last_attempt_at = excluded.last_attempt_at, "
@@ -86,7 +86,7 @@ public class LedgerRepository {
     public void storeBody(String pbid, byte[] raw) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "insert into message_body (pbid, raw, created_at) values (?, ?, now()) on conflict (pbid) do nothing")) {
+                     "insert into delivery.message_body (pbid, raw, created_at) values (?, ?, now()) on conflict (pbid) do nothing")) {
             ps.setString(1, pbid);
             ps.setBytes(2, raw);
             ps.executeUpdate();
@@ -97,7 +97,7 @@ public class LedgerRepository {
 
     public Optional<byte[]> loadBody(String pbid) {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select raw from message_body where pbid = ?")) {
+             PreparedStatement ps = c.prepareStatement("select raw from delivery.message_body where pbid = ?")) {
             ps.setString(1, pbid);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
@@ -109,20 +109,20 @@ public class LedgerRepository {
 
     /** Drops the stored bytes once no recipient of the message is deferred or parked. */
     public void dropBodyIfUnneeded(String pbid) {
-        update("delete from message_body where pbid = ? and not exists "
-                + "(select 1 from delivery where pbid = ? and state in ('DEFERRED','PARKED'))", pbid, pbid);
+        update("delete from delivery.message_body where pbid = ? and not exists "
+                + "(select 1 from delivery.delivery where pbid = ? and state in ('DEFERRED','PARKED'))", pbid, pbid);
     }
 
     /** Takes due deferred rows for this replica: their next attempt moves {@code lease} ahead while they run. */
     public List<LedgerRow> claimDue(int limit, Duration lease) {
-        return query("update delivery set next_attempt_at = now() + (? * interval '1 millisecond') where id in ("
-                + "select id from delivery where state = 'DEFERRED' and next_attempt_at <= now() "
+        return query("update delivery.delivery set next_attempt_at = now() + (? * interval '1 millisecond') where id in ("
+                + "select id from delivery.delivery where state = 'DEFERRED' and next_attempt_at <= now() "
                 + "order by next_attempt_at limit ? for update skip locked) returning " + COLUMNS, lease.toMillis(), limit);
     }
 
     /** Makes a deferred or parked row due now; a parked one starts over from its original recipient. */
     public boolean retryNow(UUID id) {
-        return update("update delivery set next_attempt_at = now(), updated_at = now(), "
+        return update("update delivery.delivery set next_attempt_at = now(), updated_at = now(), "
                 + "to_fallback = case when state = 'PARKED' then false else to_fallback end, "
                 + "first_attempt_at = case when state = 'PARKED' then now() else first_attempt_at end, "
                 + "state = 'DEFERRED' where id = ? and state in ('DEFERRED','PARKED')", id) == 1;
@@ -133,7 +133,7 @@ public class LedgerRepository {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("select count(*) filter (where state = 'DEFERRED'), "
                      + "coalesce(extract(epoch from now() - min(first_attempt_at) filter (where state = 'DEFERRED')), 0), "
-                     + "count(*) filter (where state = 'PARKED') from delivery where state in ('DEFERRED','PARKED')");
+                     + "count(*) filter (where state = 'PARKED') from delivery.delivery where state in ('DEFERRED','PARKED')");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new long[] {rs.getLong(1), (long) rs.getDouble(2), rs.getLong(3)};

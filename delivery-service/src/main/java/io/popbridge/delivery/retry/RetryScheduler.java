@@ -6,17 +6,22 @@ import io.popbridge.delivery.ledger.LedgerRepository;
 import io.popbridge.delivery.ledger.LedgerRow;
 import io.popbridge.delivery.submission.DeliveryService;
 import io.quarkus.logging.Log;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
-/** Retries due deferred deliveries from the ledger (several replicas share them with SKIP LOCKED) and refreshes the queue gauges. */
+/** Retries (on its own timer, every delivery.retry.scan-interval) due deferred deliveries from the ledger (several replicas share them with SKIP LOCKED) and refreshes the queue gauges. */
 @ApplicationScoped
 public class RetryScheduler {
     @Inject
@@ -30,9 +35,22 @@ public class RetryScheduler {
 
     private final AtomicBoolean busy = new AtomicBoolean();
 
-    @Scheduled(every = "${delivery.retry.scan-interval:15s}", delay = 2, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scan() {
-        runDue();
+    private ScheduledExecutorService timer;
+
+    void onStart(@Observes StartupEvent event) {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "delivery-retry");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.retry().scanInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::runDue, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
     }
 
     /** Retries whatever is due now (also called after {@code POST /deliveries/{id}/retry}). */
