@@ -5,7 +5,7 @@ import io.popbridge.stack.http.ApiClient;
 import io.popbridge.stack.http.ApiResponse;
 import java.io.PrintStream;
 import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 /** One status line, printed whenever it changes: what waits at the ISP, what the fetcher knows, what Exchange stored. */
 public final class LiveLine {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private final List<Supplier<String>> parts = new ArrayList<>();
     private final PrintStream out;
     private String last = "";
@@ -23,7 +24,7 @@ public final class LiveLine {
     }
 
     public LiveLine isp(DemoIsp isp) {
-        parts.add(() -> "ISP waiting " + isp.counts());
+        parts.add(() -> "ISP mailboxes " + isp.counts());
         return this;
     }
 
@@ -60,7 +61,7 @@ public final class LiveLine {
         }
         String text = line.toString();
         if (!text.equals(last)) {
-            out.println("[" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + text);
+            out.println("[" + LocalTime.now().format(TIME) + "] " + text);
             last = text;
         }
     }
