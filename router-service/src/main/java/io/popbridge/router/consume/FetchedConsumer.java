@@ -3,7 +3,7 @@ package io.popbridge.router.consume;
 import io.popbridge.router.RouterConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -37,7 +37,7 @@ public class FetchedConsumer {
     }
 
     @Incoming(CHANNEL)
-    @Blocking
+    @Blocking(value = "router-routing", ordered = false)
     public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         long start = System.nanoTime();
         MDC.put("pbid", String.valueOf(record.key()));

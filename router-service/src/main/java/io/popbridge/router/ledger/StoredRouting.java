@@ -1,6 +1,8 @@
 package io.popbridge.router.ledger;
 
 import io.popbridge.contract.OutcomeEvent;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,8 @@ import java.util.Optional;
  */
 public record StoredRouting(OutcomeEvent outcome, Optional<Map<String, String>> routedHeaders, List<String> removedHeaders) {
     public StoredRouting {
-        routedHeaders = routedHeaders.map(Map::copyOf);
+        // insertion order is the header order on the wire: a replay must repeat it
+        routedHeaders = routedHeaders.map(h -> Collections.unmodifiableMap(new LinkedHashMap<>(h)));
         removedHeaders = List.copyOf(removedHeaders);
     }
 }

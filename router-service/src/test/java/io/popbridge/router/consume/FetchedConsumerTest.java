@@ -43,6 +43,9 @@ class FetchedConsumerTest {
     static final RoutingSettings CATCH_ALL = RoutingSettings.catchAll(List.of("example.com"), List.of(), false);
     static final RoutingSettings GUESSING = RoutingSettings.catchAll(List.of("example.com"), List.of(), true);
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     KafkaConsumer<String, byte[]> routed;
     KafkaConsumer<String, byte[]> outcomes;
 
@@ -169,6 +172,50 @@ class FetchedConsumerTest {
         assertThat(new String(records.get(0).value(), StandardCharsets.ISO_8859_1)).isEqualTo(expected);
         assertThat(RoutedMail.fromHeaders(pbid, records.get(0).headers()).recipients()).extracting(RoutedRecipient::address)
                 .containsExactly("hidden@example.com");
+    }
+
+    @Test
+    void exports_the_catalogued_metrics_and_counts_each_decision() {
+        String before = io.restassured.RestAssured.given().get(metrics).then().statusCode(200).extract().asString();
+        for (String reason : List.of("routed", "guessed", "fallback_no_local_recipient", "fallback_foreign_domain", "loop",
+                "ignored_foreign_domain", "duplicate")) {
+            assertThat(before).contains("popbridge_router_decisions_total{reason=\"" + reason + "\"}");
+        }
+        for (String result : List.of("routed", "duplicate", "malformed")) {
+            assertThat(before).contains("popbridge_router_messages_total{result=\"" + result + "\"}");
+        }
+        assertThat(before).contains("popbridge_router_recipients_per_message_count", "popbridge_router_recipients_per_message_sum",
+                "popbridge_router_recipients_per_message_max", "popbridge_router_routing_duration_seconds_count",
+                "popbridge_router_routing_duration_seconds_sum", "popbridge_router_routing_duration_seconds_max");
+
+        String pbid = publishFetched(account(), "m", unique("foreign-beside-local.eml"), CATCH_ALL);
+        assertThat(outcomes(Set.of(pbid), 1)).hasSize(1);
+        String after = io.restassured.RestAssured.given().get(metrics).then().statusCode(200).extract().asString();
+        assertThat(value(after, "popbridge_router_decisions_total{reason=\"ignored_foreign_domain\"}"))
+                .isEqualTo(value(before, "popbridge_router_decisions_total{reason=\"ignored_foreign_domain\"}") + 1);
+        assertThat(value(after, "popbridge_router_recipients_per_message_sum"))
+                .isGreaterThanOrEqualTo(value(before, "popbridge_router_recipients_per_message_sum") + 1);
+    }
+
+    @Test
+    void a_database_outage_delays_routing_but_loses_nothing() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(io.popbridge.testsupport.SharedPostgres.isExternal());
+        io.popbridge.testsupport.SharedPostgres.stop();
+        String pbid;
+        try {
+            pbid = publishFetched(account(), "outage", unique("isp-copy-bob.eml"), CATCH_ALL);
+            assertThat(SharedKafka.await(outcomes, 1, r -> r.key().equals(pbid), Duration.ofSeconds(4)))
+                    .as("nothing is published without the ledger").isEmpty();
+        } finally {
+            io.popbridge.testsupport.SharedPostgres.start();
+        }
+        assertThat(outcomes(Set.of(pbid), 1)).extracting(OutcomeEvent::type).containsExactly(OutcomeType.ROUTED);
+        assertThat(routedRecords(Set.of(pbid), 1)).hasSize(1);
+    }
+
+    private static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).map(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError("no series " + series));
     }
 
     private List<OutcomeEvent> outcomes(Set<String> keys, int count) {
