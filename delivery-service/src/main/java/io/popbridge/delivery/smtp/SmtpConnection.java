@@ -360,6 +360,13 @@ public final class SmtpConnection implements Closeable {
         return tls;
     }
 
+    /** Stops using an extension the server offered (for measurements and for servers that get one wrong). */
+    public void ignoreExtension(String keyword) {
+        Map<String, String> caps = new HashMap<>(capabilities);
+        caps.remove(keyword.toUpperCase(Locale.ROOT));
+        capabilities = caps;
+    }
+
     /** EHLO keywords (upper case) with their parameters. */
     public Map<String, String> capabilities() {
         return Map.copyOf(capabilities);
