@@ -58,6 +58,25 @@ class RoutePreviewResourceTest {
         }
     }
 
+    /** The example in router-service/README.md. */
+    @Test
+    void the_documented_example_answers_as_documented() {
+        Fixtures.acceptedDomains();
+        String message = "Return-Path: <sender@partner.org>\r\nDelivered-To: alice@example.com\r\n"
+                + "Delivered-To: list@lists.partner.org\r\nFrom: Sender <sender@partner.org>\r\n"
+                + "To: \"Doe, John\" <john@example.com>, stranger@foreign.org\r\nMessage-ID: <m1@partner.org>\r\n"
+                + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n\r\nHello\r\n";
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON)
+                .body(Map.of("message", message, "routing", Map.of("mode", "CATCH_ALL", "domains", List.of("example.com"),
+                        "envelopeSources", List.of(), "headerFallback", true, "hideEnvelopeHeaders", false)))
+                .post("/api/v1/route-preview").then().statusCode(200)
+                .body("summary", equalTo("Delivered to alice@example.com (1 ROUTED)."))
+                .body("subject", equalTo("Grüße"))
+                .body("recipients.address", contains("alice@example.com"))
+                .body("recipients[0].explanation", equalTo("found in Delivered-To; example.com is an accepted domain"))
+                .body("notes", contains("duplicate copies are not checked in a preview: the ledger depends on copies routed before"));
+    }
+
     @Test
     void a_loop_and_a_missing_routing_are_answered_clearly() {
         Fixtures.acceptedDomains();
