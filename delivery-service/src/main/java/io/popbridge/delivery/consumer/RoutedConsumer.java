@@ -1,5 +1,7 @@
 package io.popbridge.delivery.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.popbridge.contract.ContractException;
 import io.popbridge.contract.RoutedMail;
 import io.popbridge.contract.Topics;
@@ -45,8 +47,12 @@ public class RoutedConsumer {
     DeliveryConfig config;
     @Inject
     DeliveryService delivery;
+    @Inject
+    MeterRegistry registry;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    private KafkaClientMetrics consumerMetrics;
 
     private volatile boolean running;
     private Thread thread;
@@ -72,6 +78,9 @@ public class RoutedConsumer {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         consumer = new KafkaConsumer<>(p);
+        // consumer lag (kafka_consumer_fetch_manager_records_lag_max) must show a backlog while a target is down
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
         workers = Executors.newFixedThreadPool(Math.max(1, config.consumer().parallelism()), r -> {
             Thread t = new Thread(r, "delivery-worker");
             t.setDaemon(true);
@@ -122,6 +131,7 @@ public class RoutedConsumer {
         } catch (RuntimeException e) {
             Log.errorf(e, "the routed-mail consumer stopped");
         } finally {
+            consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
         }
     }

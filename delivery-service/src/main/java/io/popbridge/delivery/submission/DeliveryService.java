@@ -12,6 +12,7 @@ import io.popbridge.delivery.ledger.LedgerRepository;
 import io.popbridge.delivery.ledger.LedgerRow;
 import io.popbridge.delivery.outcome.OutcomePublisher;
 import io.popbridge.delivery.outcome.ParkedNotifier;
+import io.popbridge.delivery.retry.RetryPolicy;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -158,9 +159,12 @@ public class DeliveryService {
         return down;
     }
 
+    private RetryPolicy policy() {
+        return new RetryPolicy(config.retry().initialDelay(), config.retry().maxDelay(), config.retry().giveUpAfter());
+    }
+
     private boolean givenUp(Rcpt rcpt) {
-        return rcpt.firstAttemptAt() != null
-                && rcpt.firstAttemptAt().plus(config.retry().giveUpAfter()).isBefore(Instant.now());
+        return policy().givenUp(rcpt.firstAttemptAt(), Instant.now());
     }
 
     private void deferred(MailItem item, Rcpt rcpt, String reply, String reason, boolean ambiguous, List<Future<?>> pending) {
@@ -191,13 +195,8 @@ public class DeliveryService {
         pending.add(publisher.send(event(row)));
     }
 
-    /** Postfix-like: initial delay, doubling, capped. */
-    Duration backoff(int attempts) {
-        Duration d = config.retry().initialDelay();
-        for (int i = 1; i < attempts && d.compareTo(config.retry().maxDelay()) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(config.retry().maxDelay()) > 0 ? config.retry().maxDelay() : d;
+    private Duration backoff(int attempts) {
+        return policy().delayAfter(attempts);
     }
 
     private static LedgerRow rowOf(MailItem item, Rcpt rcpt, DeliveryState state, String reply, String reason,
