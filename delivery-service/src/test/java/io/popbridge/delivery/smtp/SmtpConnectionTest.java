@@ -109,6 +109,19 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void asks_for_smtputf8_only_for_non_ascii_addresses_when_offered() throws IOException {
+        server = ScriptedSmtpServer.builder().smtputf8().start();
+        try (SmtpConnection c = SmtpConnection.open(plain(server))) {
+            SmtpBody body = new SmtpBody(new byte[0], "S: t\r\n\r\nb\r\n".getBytes(StandardCharsets.US_ASCII));
+            c.send("a@b.test", List.of("j\u00f6rg@example.com"), body);
+            c.send("a@b.test", List.of("joerg@example.com"), body);
+        }
+        assertThat(server.commands().stream().filter(c -> c.startsWith("MAIL")).toList())
+                .containsExactly("MAIL FROM:<a@b.test> SMTPUTF8", "MAIL FROM:<a@b.test>");
+        assertThat(server.transactions().get(0).rcptTo()).containsExactly("<j\u00f6rg@example.com>");
+    }
+
+    @Test
     void starttls_required_upgrades_when_offered_and_fails_when_absent() throws IOException {
         server = ScriptedSmtpServer.builder().starttls().start();
         try (SmtpConnection c = SmtpConnection.open(endpoint(server, SmtpSecurity.STARTTLS_REQUIRED, null, null, null))) {

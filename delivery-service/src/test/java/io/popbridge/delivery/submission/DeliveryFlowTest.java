@@ -298,7 +298,8 @@ class DeliveryFlowTest {
                 "popbridge_delivery_smtp_replies_total{class=\"2xx\"}", "popbridge_delivery_latency_seconds_bucket",
                 "popbridge_delivery_latency_seconds_count", "popbridge_delivery_deferred ",
                 "popbridge_delivery_deferred_oldest_age_seconds ", "popbridge_delivery_parked ",
-                "popbridge_delivery_connections_open{target=\"" + id + "\"}");
+                "popbridge_delivery_connections_open{target=\"" + id + "\"}",
+                "kafka_consumer_fetch_manager_records_lag_max");
         // per-target series appear once the directory reloads (at the next delivery or test call)
         given().auth().preemptive().basic("admin", "admin").post("/api/v1/targets/" + id + "/test").then().statusCode(200);
         assertThat(given().get(metrics).asString()).contains("popbridge_delivery_target_up{target=\"" + id + "\"} 1",
