@@ -240,4 +240,35 @@ class RouterTest {
         assertThat(decision.delivered()).isEmpty();
         assertThat(decision.unroutable()).hasValueSatisfying(why -> assertThat(why).contains("no fallback mailbox"));
     }
+
+    @Test
+    void the_accounts_source_order_decides_and_custom_headers_work() {
+        byte[] message = ("Return-Path: <s@partner.org>\r\nX-Rcpt: Custom@Example.com\r\nDelivered-To: alice@example.com\r\n"
+                + "X-Original-To: bob@example.com\r\nMessage-ID: <o@p>\r\n\r\nbody\r\n").getBytes(StandardCharsets.US_ASCII);
+        RoutingSettings custom = RoutingSettings.catchAll(List.of("example.com"), List.of("X-Rcpt", "Delivered-To"), false);
+        RoutingSettings originalFirst = RoutingSettings.catchAll(List.of("example.com"), List.of("X-Original-To", "Delivered-To"), false);
+        assertThat(Router.route(RawMessage.parse(message), custom, CONTEXT).all())
+                .containsExactly(new RoutedRecipient("Custom@example.com", "Custom@example.com", "X-Rcpt", ROUTED));
+        assertThat(Router.route(RawMessage.parse(message), originalFirst, CONTEXT).all()).extracting(RoutedRecipient::address)
+                .containsExactly("bob@example.com");
+    }
+
+    @Test
+    void a_rule_that_produces_no_address_sends_the_recipient_to_the_fallback() {
+        CompiledRule broken = CompiledRule.of(UUID.randomUUID(), RuleType.REGEX, "(.*)@example\\.com", List.of("$1"), 1);
+        RoutingContext context = new RoutingContext(CONTEXT.acceptedDomains(), new RuleSet(List.of(broken)), "popbridge", 50,
+                Optional.empty());
+        RoutingDecision decision = route("isp-copy-alice.eml", CATCH_ALL, context);
+        assertThat(decision.all()).containsExactly(new RoutedRecipient("postmaster@example.com", "alice@example.com",
+                "Delivered-To+rule:" + broken.id(), FALLBACK_NO_LOCAL_RECIPIENT));
+        assertThat(decision.notes()).anySatisfy(n -> assertThat(n).contains("which is not an address"));
+    }
+
+    @Test
+    void bare_lf_line_endings_and_folded_envelope_headers_are_read() {
+        byte[] message = "Return-Path: <s@partner.org>\nEnvelope-To: alice@example.com,\n\tbob@example.com\nSubject: x\n\nbody\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        assertThat(Router.route(RawMessage.parse(message), CATCH_ALL, CONTEXT).delivered()).extracting(RoutedRecipient::address)
+                .containsExactly("alice@example.com", "bob@example.com");
+    }
 }
