@@ -1,5 +1,7 @@
 package io.popbridge.fetcher.message;
 
+import static io.popbridge.fetcher.Jdbc.instant;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -125,8 +127,7 @@ public class MessageRepository {
 
     private OutcomeEvent event(ResultSet rs) throws SQLException {
         String recipients = rs.getString(4);
-        int attempt = rs.getInt(7);
-        Integer attemptOrNull = rs.wasNull() ? null : attempt;
+        Integer attemptOrNull = io.popbridge.fetcher.Jdbc.integer(rs, 7);
         return new OutcomeEvent(rs.getString(1), OutcomeType.valueOf(rs.getString(2)), "", null, rs.getString(3),
                 recipients == null ? null : read(recipients), rs.getString(5), rs.getString(6), attemptOrNull,
                 rs.getTimestamp(8).toInstant(), rs.getString(9), null, null, null);
@@ -199,10 +200,6 @@ public class MessageRepository {
                 rs.getString(11));
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
-    }
 
     /** The searchable headers (Message-ID, From, Subject) as the first event of this batch that carries them. */
     private static String firstNonNull(List<StoredOutcome> outcomes, String pbid,

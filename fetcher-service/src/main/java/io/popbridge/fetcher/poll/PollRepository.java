@@ -1,6 +1,9 @@
 package io.popbridge.fetcher.poll;
 
+import static io.popbridge.fetcher.Jdbc.instant;
+
 import io.agroal.api.AgroalDataSource;
+import io.popbridge.fetcher.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -18,6 +21,9 @@ import java.util.UUID;
 /** Poll history, account state and the lease release that ends a poll, in one transaction. */
 @ApplicationScoped
 public class PollRepository {
+    private static final String POLL_SELECT = "select id, started_at, finished_at, outcome, error, reply, messages_on_server, "
+            + "messages_fetched, bytes_fetched, messages_deleted, messages_oversized, owner from poll ";
+
     @Inject
     AgroalDataSource db;
 
@@ -151,9 +157,7 @@ public class PollRepository {
 
     public List<PollView> history(UUID account, int limit) {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id, started_at, finished_at, outcome, error, reply, "
-                     + "messages_on_server, messages_fetched, bytes_fetched, messages_deleted, messages_oversized, owner "
-                     + "from poll where account_id = ? order by id desc limit ?")) {
+             PreparedStatement ps = c.prepareStatement(POLL_SELECT + "where account_id = ? order by id desc limit ?")) {
             ps.setObject(1, account);
             ps.setInt(2, limit);
             List<PollView> out = new ArrayList<>();
@@ -170,9 +174,7 @@ public class PollRepository {
 
     public Optional<PollView> find(long id) {
         try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id, started_at, finished_at, outcome, error, reply, "
-                     + "messages_on_server, messages_fetched, bytes_fetched, messages_deleted, messages_oversized, owner "
-                     + "from poll where id = ?")) {
+             PreparedStatement ps = c.prepareStatement(POLL_SELECT + "where id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(view(rs)) : Optional.empty();
@@ -185,15 +187,10 @@ public class PollRepository {
     private static PollView view(ResultSet rs) throws SQLException {
         Instant started = instant(rs, 2);
         Instant finished = instant(rs, 3);
-        int onServer = rs.getInt(7);
-        Integer messagesOnServer = rs.wasNull() ? null : onServer;
+        Integer messagesOnServer = Jdbc.integer(rs, 7);
         return new PollView(rs.getLong(1), started, finished, finished.toEpochMilli() - started.toEpochMilli(),
                 PollOutcome.valueOf(rs.getString(4)), rs.getString(5), rs.getString(6), messagesOnServer, rs.getInt(8),
                 rs.getLong(9), rs.getInt(10), rs.getInt(11), rs.getString(12));
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        Timestamp t = rs.getTimestamp(column);
-        return t == null ? null : t.toInstant();
-    }
 }

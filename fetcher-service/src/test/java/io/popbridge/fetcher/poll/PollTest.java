@@ -251,6 +251,28 @@ class PollTest {
     }
 
     @Test
+    void starttls_upgrades_before_login_and_a_server_without_stls_fails_with_tls_failed() throws Exception {
+        TestCertificate localhost = TestCertificate.generate("localhost", "dns:localhost,ip:127.0.0.1");
+        String ca = localhost.pem().replace("\n", "\\n");
+        try (ScriptedPop3Server stls = ScriptedPop3Server.startWithStls(localhost.serverContext());
+             ScriptedPop3Server plain = ScriptedPop3Server.start()) {
+            stls.add("s1", Mailboxes.message("starttls", 400));
+            String id = create(account(unique("starttls"), stls.port(), "STARTTLS", "secret", "KEEP", "\"customCa\":\"" + ca + "\""));
+            JsonPath ok = poll(id);
+            assertThat(ok.getString("outcome")).isEqualTo("OK");
+            assertThat(ok.getInt("messagesFetched")).isEqualTo(1);
+            List<String> commands = stls.commands();
+            assertThat(commands.indexOf("STLS")).isGreaterThanOrEqualTo(0).isLessThan(commands.indexOf("USER user"));
+
+            String downgrade = create(account(unique("no-stls"), plain.port(), "STARTTLS", "secret", "KEEP", null));
+            JsonPath refused = poll(downgrade);
+            assertThat(refused.getString("outcome")).isEqualTo("TLS_FAILED");
+            assertThat(refused.getString("error")).contains("STLS");
+            assertThat(plain.commands()).noneMatch(c -> c.startsWith("USER") || c.startsWith("PASS"));
+        }
+    }
+
+    @Test
     void an_unreachable_host_ends_in_connect_failed() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

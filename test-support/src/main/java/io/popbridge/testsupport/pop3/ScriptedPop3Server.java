@@ -29,13 +29,14 @@ import javax.net.ssl.SSLSocketFactory;
  * byte for byte, dot-stuffed on the wire) and which misbehaves on request: stall in the middle of a RETR, drop the
  * connection instead of answering QUIT (so DELE never commits), refuse UIDL. It speaks USER/PASS, APOP (its
  * greeting carries a timestamp), AUTH PLAIN, CAPA (with PIPELINING), STAT, LIST, UIDL, RETR, DELE, RSET,
- * NOOP and QUIT; with an {@link SSLContext} it serves implicit TLS. One thread per connection; free port.
+ * NOOP, STLS and QUIT; with an {@link SSLContext} it serves implicit TLS or offers STLS. One thread per connection; free port.
  */
 public final class ScriptedPop3Server implements AutoCloseable {
     private final ServerSocket server;
     private final Thread acceptor;
     private final Map<String, byte[]> mailbox = new LinkedHashMap<>();
     private final SSLContext tls;
+    private volatile SSLContext starttls;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final AtomicInteger sessions = new AtomicInteger();
@@ -65,6 +66,13 @@ public final class ScriptedPop3Server implements AutoCloseable {
     /** An implicit-TLS (POP3S) server presenting the key of {@code tls}. */
     public static ScriptedPop3Server startTls(SSLContext tls) throws IOException {
         return new ScriptedPop3Server(tls);
+    }
+
+    /** A plain-text server that offers STLS (RFC 2595) with the key of {@code tls}. */
+    public static ScriptedPop3Server startWithStls(SSLContext tls) throws IOException {
+        ScriptedPop3Server server = new ScriptedPop3Server(null);
+        server.starttls = tls;
+        return server;
     }
 
     public int port() {
@@ -151,8 +159,10 @@ public final class ScriptedPop3Server implements AutoCloseable {
     private void serve(Socket socket) {
         sessions.incrementAndGet();
         String timestamp = "<" + System.nanoTime() + "@scripted>";
-        try (socket; InputStream in = socket.getInputStream();
-             OutputStream out = new BufferedOutputStream(socket.getOutputStream())) {
+        Socket current = socket;
+        try {
+            InputStream in = current.getInputStream();
+            OutputStream out = new BufferedOutputStream(current.getOutputStream());
             line(out, "+OK scripted POP3 ready " + timestamp);
             out.flush();
             String pendingUser = null;
@@ -172,6 +182,9 @@ public final class ScriptedPop3Server implements AutoCloseable {
                         line(out, "USER");
                         line(out, "SASL PLAIN");
                         line(out, "PIPELINING");
+                        if (starttls != null && !(current instanceof SSLSocket)) {
+                            line(out, "STLS");
+                        }
                         if (uidl) {
                             line(out, "UIDL");
                         }
@@ -258,6 +271,22 @@ public final class ScriptedPop3Server implements AutoCloseable {
                         line(out, "+OK");
                     }
                     case "NOOP" -> line(out, "+OK");
+                    case "STLS" -> {
+                        if (starttls == null || current instanceof SSLSocket || authenticated) {
+                            line(out, "-ERR STLS not available");
+                        } else {
+                            line(out, "+OK begin TLS negotiation");
+                            out.flush();
+                            SSLSocket ssl = (SSLSocket) starttls.getSocketFactory()
+                                    .createSocket(current, null, current.getPort(), true);
+                            ssl.setUseClientMode(false);
+                            ssl.startHandshake();
+                            current = ssl;
+                            open.add(ssl);
+                            in = ssl.getInputStream();
+                            out = new BufferedOutputStream(ssl.getOutputStream());
+                        }
+                    }
                     case "QUIT" -> {
                         if (dropOnQuit) {
                             out.flush();
@@ -282,7 +311,13 @@ public final class ScriptedPop3Server implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             // the client went away or the test closed the server
         } finally {
+            try {
+                current.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
             open.remove(socket);
+            open.remove(current);
         }
     }
 
