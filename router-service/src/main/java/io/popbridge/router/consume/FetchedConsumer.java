@@ -1,5 +1,6 @@
 package io.popbridge.router.consume;
 
+import io.popbridge.contract.KafkaHeaders;
 import io.popbridge.router.RouterConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,6 +42,7 @@ public class FetchedConsumer {
     public void consume(ConsumerRecord<String, byte[]> record) throws InterruptedException {
         long start = System.nanoTime();
         MDC.put("pbid", String.valueOf(record.key()));
+        MDC.put("account", KafkaHeaders.optional(record.headers(), KafkaHeaders.ACCOUNT_ID, ""));
         try {
             for (int attempt = 1; ; attempt++) {
                 try {
@@ -67,6 +69,7 @@ public class FetchedConsumer {
             }
         } finally {
             MDC.remove("pbid");
+            MDC.remove("account");
         }
     }
 }

@@ -82,8 +82,9 @@ public class RoutingService {
             fetched = lenientMetadata(key, accountId, headers, recordTime);
             decision = Router.malformedMetadata(message, e.getMessage(), context);
         }
-        if (value == null || value.length == 0) {
-            decision = Router.malformedMetadata(message, "the record has no message bytes", context);
+        if (value == null || value.length == 0) { // nothing to deliver as addressed: the fallback gets the empty record
+            decision = Router.malformedMetadata(message, "the record has no message bytes",
+                    withAccountFallback(fetched.routing(), context));
         }
         decision = applyLedger(key, decision, now);
         StoredRouting routing = publication(fetched, decision, now);
@@ -99,12 +100,15 @@ public class RoutingService {
             return Router.route(message, routing, context);
         } catch (RuntimeException e) {
             Log.errorf(e, "routing failed unexpectedly; the message goes to the fallback mailbox");
-            RoutingContext withAccountFallback = new RoutingContext(context.acceptedDomains(), context.rules(),
-                    context.installationId(), context.maxReceived(),
-                    accountFallback(routing, context).or(context::defaultFallback));
             return Router.malformedMetadata(message, "internal routing error (" + e.getClass().getSimpleName() + ")",
-                    withAccountFallback);
+                    withAccountFallback(routing, context));
         }
+    }
+
+    /** The context with the account's fallback as the last resort, for decisions that cannot look at recipients. */
+    private static RoutingContext withAccountFallback(RoutingSettings routing, RoutingContext context) {
+        return new RoutingContext(context.acceptedDomains(), context.rules(), context.installationId(),
+                context.maxReceived(), accountFallback(routing, context).or(context::defaultFallback));
     }
 
     private static Optional<String> accountFallback(RoutingSettings routing, RoutingContext context) {

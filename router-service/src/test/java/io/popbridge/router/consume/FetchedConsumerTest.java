@@ -145,6 +145,7 @@ class FetchedConsumerTest {
         assertThat(find(events, noBlank).reason()).startsWith("malformed").contains("no blank line");
         assertThat(find(events, noBlank).deliveredRecipients()).containsExactly("alice@example.com");
         assertThat(find(events, empty).reason()).startsWith("malformed");
+        assertThat(find(events, empty).deliveredRecipients()).containsExactly("postmaster@example.com");
         assertThat(find(events, noRouting).reason()).startsWith("malformed metadata: missing Kafka header pb-");
         assertThat(find(events, noRouting).deliveredRecipients()).as("no fallback is known for it").isEmpty();
         assertThat(find(events, after).deliveredRecipients()).containsExactly("bob@example.com");
