@@ -14,13 +14,20 @@ public final class SmtpBody {
     private static final int CHUNK = 64 * 1024;
     private final byte[] prefix;
     private final byte[] original;
+    private final byte[] suffix;
     private long normalisedLength = -1;
     private Boolean eightBit;
 
     /** @param prefix header lines, each ending in CRLF, written before the original */
     public SmtpBody(byte[] prefix, byte[] original) {
+        this(prefix, original, new byte[0]);
+    }
+
+    /** @param suffix lines written after the original (a MIME closing boundary), each ending in CRLF */
+    public SmtpBody(byte[] prefix, byte[] original, byte[] suffix) {
         this.prefix = prefix;
         this.original = original;
+        this.suffix = suffix;
     }
 
     /** Bytes of the normalised, unstuffed message (the BDAT size). */
@@ -57,6 +64,7 @@ public final class SmtpBody {
         Normaliser n = new Normaliser(out, dotStuff);
         n.write(prefix);
         n.write(original);
+        n.write(suffix);
         n.finish();
     }
 

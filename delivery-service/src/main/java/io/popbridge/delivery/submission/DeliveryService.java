@@ -114,6 +114,7 @@ public class DeliveryService {
     private boolean apply(MailItem item, Map<Rcpt, RecipientResult> results, boolean consumed, List<Future<?>> pending) {
         boolean down = false;
         Map<Rcpt, String> toFallback = new LinkedHashMap<>();
+        List<Rcpt> notices = new ArrayList<>();
         for (Map.Entry<Rcpt, RecipientResult> e : results.entrySet()) {
             Rcpt rcpt = e.getKey();
             RecipientResult result = e.getValue();
@@ -130,9 +131,10 @@ public class DeliveryService {
             } else if (result instanceof RecipientResult.Ambiguous a) {
                 deferred(item, rcpt, null, AMBIGUOUS, true, pending);
             } else if (result instanceof RecipientResult.Permanent p) {
-                boolean alreadyFallback = rcpt.toFallback();
-                if (alreadyFallback || item.fallback().isEmpty()) {
-                    park(item, rcpt, p.reply(), (alreadyFallback ? "the fallback mailbox refused it: "
+                if (rcpt.toFallback() && p.contentRefused() && !rcpt.isNotice()) {
+                    notices.add(rcpt.asNotice(p.reply())); // the fallback mailbox exists but refused this content
+                } else if (rcpt.toFallback() || item.fallback().isEmpty()) {
+                    park(item, rcpt, p.reply(), (rcpt.toFallback() ? "the fallback mailbox refused it: "
                             : "no fallback mailbox; permanent failure: ") + p.reply(), pending);
                 } else {
                     toFallback.put(rcpt, "permanent failure for " + rcpt.address() + ": " + p.reply());
@@ -155,6 +157,9 @@ public class DeliveryService {
                     new Rcpt(r.address(), r.original(), item.fallback(), reason, r.attempts(), r.firstAttemptAt())));
             // a target down for the fallback is recorded as deferred: the original's 5xx must not be lost
             apply(item, submission.submit(item, redirected), false, pending);
+        }
+        if (!notices.isEmpty()) {
+            apply(item, submission.submit(item, notices), false, pending);
         }
         return down;
     }

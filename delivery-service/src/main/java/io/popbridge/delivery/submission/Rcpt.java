@@ -8,9 +8,24 @@ import java.time.Instant;
  *
  * @param attempts        attempts made before this one
  * @param firstAttemptAt  when the first attempt was made (null: this is the first)
+ * @param notice          set when the original goes as a message/rfc822 attachment of a notice: the refusal that
+ *                        made it necessary
  */
 public record Rcpt(String address, String original, String smtpAddress, String fallbackReason, int attempts,
-                   Instant firstAttemptAt) {
+                   Instant firstAttemptAt, String notice) {
+
+    public Rcpt(String address, String original, String smtpAddress, String fallbackReason, int attempts, Instant firstAttemptAt) {
+        this(address, original, smtpAddress, fallbackReason, attempts, firstAttemptAt, null);
+    }
+
+    /** The same fallback delivery as a notice with the original attached (the fallback refused the original's content). */
+    public Rcpt asNotice(String refusal) {
+        return new Rcpt(address, original, smtpAddress, fallbackReason, attempts, firstAttemptAt, refusal);
+    }
+
+    public boolean isNotice() {
+        return notice != null;
+    }
 
     public static Rcpt direct(String address, String original) {
         return new Rcpt(address, original, address, null, 0, null);

@@ -11,8 +11,12 @@ public sealed interface RecipientResult {
     /** The data went out but no reply came: the server may have it. Retried with identical bytes. */
     record Ambiguous(String detail) implements RecipientResult { }
 
-    /** 5xx: the target will never take it. */
-    record Permanent(String reply) implements RecipientResult { }
+    /** 5xx: the target will never take it; {@code contentRefused}: refused after the data, not at RCPT. */
+    record Permanent(String reply, boolean contentRefused) implements RecipientResult {
+        public Permanent(String reply) {
+            this(reply, false);
+        }
+    }
 
     /** No target could be reached (refused, timeout, 421, TLS or AUTH failure). */
     record TargetDown(String detail) implements RecipientResult { }

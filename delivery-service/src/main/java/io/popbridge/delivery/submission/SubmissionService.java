@@ -49,7 +49,7 @@ public class SubmissionService {
                 results.put(r, new RecipientResult.Temporary("no SMTP target serves " + r.domain() + " and there is no default target"));
                 continue;
             }
-            groups.computeIfAbsent(new GroupKey(candidates, r.fallbackReason(), r.toFallback() ? r.original() : null),
+            groups.computeIfAbsent(new GroupKey(candidates, r.fallbackReason(), r.toFallback() ? r.original() : null, r.notice()),
                     k -> new ArrayList<>()).add(r);
         }
         groups.forEach((key, group) -> results.putAll(submitGroup(item, key.candidates(), group)));
@@ -58,11 +58,14 @@ public class SubmissionService {
         return ordered;
     }
 
-    private record GroupKey(List<Target> candidates, String fallbackReason, String original) {
+    private record GroupKey(List<Target> candidates, String fallbackReason, String original, String notice) {
     }
 
     private Map<Rcpt, RecipientResult> submitGroup(MailItem item, List<Target> candidates, List<Rcpt> group) {
-        SmtpBody body = new SmtpBody(trace.prefix(item, group.get(0)), item.raw());
+        Rcpt first = group.get(0);
+        SmtpBody body = first.isNotice()
+                ? new SmtpBody(trace.noticePrefix(item, first), item.raw(), trace.noticeSuffix(item))
+                : new SmtpBody(trace.prefix(item, first), item.raw());
         List<String> addresses = group.stream().map(Rcpt::smtpAddress).toList();
         String lastError = "no target";
         for (Target target : candidates) {
@@ -118,7 +121,7 @@ public class SubmissionService {
             if (reply.code() >= 200 && reply.code() < 300) {
                 r = new RecipientResult.Delivered(reply.toString(), target.name());
             } else if (reply.permanent()) {
-                r = new RecipientResult.Permanent(reply.toString());
+                r = new RecipientResult.Permanent(reply.toString(), tx.data() != null && reply == tx.data());
             } else {
                 r = new RecipientResult.Temporary(reply.toString()); // 4xx, and anything unexpected
             }

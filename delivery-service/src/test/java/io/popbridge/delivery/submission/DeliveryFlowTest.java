@@ -174,6 +174,29 @@ class DeliveryFlowTest {
     }
 
     @Test
+    void a_fallback_that_refuses_the_content_gets_a_notice_with_the_original_attached() {
+        server = ScriptedSmtpServer.builder().script(Step.RCPT, "550 5.1.1 unknown")
+                .script(Step.DOT, "554 5.4.6 Too many hops").start();
+        String domain = uniqueDomain();
+        target(server, domain);
+        outcomes = outcomes();
+        String pbid = pbid();
+        String original = "Subject: looping\r\nReceived: x\r\n\r\nbody\r\n";
+        publish(routed(pbid, "s@isp.test", "postmaster@" + domain, List.of(to("gone@" + domain))), bytes(original));
+        List<OutcomeEvent> seen = awaitOutcome(outcomes, pbid, OutcomeType.FALLBACK, WAIT);
+        assertThat(seen).extracting(OutcomeEvent::type).containsExactly(OutcomeType.FALLBACK);
+        List<Transaction> got = server.transactions();
+        assertThat(got).hasSize(2);
+        assertThat(got.get(0).reply()).startsWith("554");
+        String notice = got.get(1).contentAsString();
+        assertThat(got.get(1).rcptTo()).containsExactly("<postmaster@" + domain + ">");
+        assertThat(notice).contains("X-Popbridge-Loop: ", "\r\nContent-Type: multipart/mixed; boundary=\"=_popbridge_" + pbid + "\"\r\n",
+                        "554 5.4.6 Too many hops", "\r\nContent-Type: message/rfc822\r\n")
+                .endsWith("\r\n\r\n" + original + "\r\n--=_popbridge_" + pbid + "--\r\n");
+        assertThat(notice.split("Message-ID:", -1)).hasSize(2);
+    }
+
+    @Test
     void a_failing_fallback_parks_the_message_visible_in_the_api_with_metric_and_admin_mail() {
         server = ScriptedSmtpServer.builder().script(Step.RCPT, "550 5.1.1 unknown", "550 5.1.1 fallback unknown too").start();
         String domain = uniqueDomain();
