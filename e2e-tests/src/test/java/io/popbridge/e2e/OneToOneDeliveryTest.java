@@ -1,0 +1,68 @@
+package io.popbridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.popbridge.stack.demo.ExchangeStandIn.ReceivedMail;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The whole path through real POP3 and SMTP: ISP mailbox → fetcher → Kafka → router → delivery → Exchange. */
+@StackTest
+class OneToOneDeliveryTest {
+
+    @Test
+    void delivers_a_one_to_one_mailbox_byte_exact_and_deletes_it_from_the_isp_only_after_delivery() {
+        StackConfig.acceptedDomainWithFallback();
+        StackConfig.exchangeTarget();
+        String login = Stack.unique("alice");
+        String target = login + "@" + Stack.DOMAIN;
+        Stack.isp().mailbox(login, "pop3-secret");
+        byte[] original = ("From: <sender@partner.example>\r\n"
+                + "To: <" + login + "@isp.test>\r\n"
+                + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
+                + "Message-ID: <" + login + "@e2e.test>\r\n"
+                + "MIME-Version: 1.0\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n"
+                + "Content-Transfer-Encoding: 8bit\r\n"
+                + "\r\n"
+                + "Grüße aus dem Test.\r\n"
+                + ".a line that starts with a dot\r\n"
+                + "..two dots\r\n").getBytes(StandardCharsets.UTF_8);
+        Stack.isp().deliver(login, original);
+
+        String account = Stack.fetcher().post("/api/v1/accounts", StackConfig.singleAccount(login, "pop3-secret", target))
+                .expect(201).id();
+        Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null).expect(200, 202, 204);
+
+        ReceivedMail mail = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> deliveredTo(target), list -> !list.isEmpty()).get(0);
+        assertThat(mail.recipients()).containsExactly(target);
+        assertThat(endsWith(mail.data(), original)).as("Exchange got the ISP's bytes unchanged after popbridge's trace headers:\n%s",
+                mail.text()).isTrue();
+
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null);
+            assertThat(Stack.isp().count(login)).as("messages left in the ISP mailbox").isZero();
+        });
+        assertThat(deliveredTo(target)).as("delivered once").hasSize(1);
+    }
+
+    private static List<ReceivedMail> deliveredTo(String address) {
+        return Stack.exchange().received().stream().filter(m -> m.recipients().contains(address)).toList();
+    }
+
+    private static boolean endsWith(byte[] data, byte[] suffix) {
+        if (data.length < suffix.length) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length; i++) {
+            if (data[data.length - suffix.length + i] != suffix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,49 @@
+package io.popbridge.e2e;
+
+import io.popbridge.stack.http.Json;
+
+/**
+ * popbridge configuration shared by the end-to-end tests, made through the REST APIs: one JSON body per
+ * call. Domain and target are created once per stack (409 or an existing item is fine).
+ */
+final class StackConfig {
+    static final String FALLBACK = "postmaster@" + Stack.DOMAIN;
+
+    private StackConfig() {
+    }
+
+    /** The accepted domain with its fallback mailbox (idempotent). */
+    static synchronized void acceptedDomainWithFallback() {
+        if (!Stack.router().get("/api/v1/domains").body().contains("\"" + Stack.DOMAIN + "\"")) {
+            Stack.router().post("/api/v1/domains", """
+                    {"name": %s, "fallback": %s}""".formatted(q(Stack.DOMAIN), q(FALLBACK))).expect(201, 409);
+        }
+    }
+
+    /** Delivery's default target: the Exchange stand-in (idempotent). */
+    static synchronized void exchangeTarget() {
+        if (!Stack.delivery().get("/api/v1/targets").body().contains("\"e2e-exchange\"")) {
+            Stack.delivery().post("/api/v1/targets", """
+                    {"name": "e2e-exchange", "host": "127.0.0.1", "port": %d, "security": "NONE", "verifyCertificate": false,
+                     "customCa": null, "username": null, "password": null, "authMechanism": "PLAIN",
+                     "heloName": "popbridge.e2e", "domains": [], "priority": 10,
+                     "maxConnections": 4, "maxMessagesPerConnection": 100}""".formatted(Stack.exchange().port()))
+                    .expect(201, 409);
+        }
+    }
+
+    /** A 1:1 account on the ISP: everything in the mailbox goes to {@code target}; deleted after delivery. */
+    static String singleAccount(String login, String password, String target) {
+        return """
+                {"name": %s, "host": "127.0.0.1", "port": %d, "security": "NONE", "verifyCertificate": false, "customCa": null,
+                 "auth": "USER_PASS", "username": %s, "password": %s, "pollIntervalSeconds": 60, "enabled": true,
+                 "maxMessageBytes": 52428800, "retention": {"policy": "DELETE_AFTER_DELIVERY", "days": null},
+                 "routing": {"mode": "SINGLE", "targets": [%s], "domains": [%s], "envelopeSources": [],
+                             "headerFallback": false, "hideEnvelopeHeaders": false}}"""
+                .formatted(q(login), Stack.isp().port(), q(login), q(password), q(target), q(Stack.DOMAIN));
+    }
+
+    private static String q(String value) {
+        return Json.quote(value);
+    }
+}
