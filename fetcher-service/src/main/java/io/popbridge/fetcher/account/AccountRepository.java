@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -119,13 +118,7 @@ public class AccountRepository {
             if (id != null) {
                 ps.setObject(1, id);
             }
-            List<Account> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
-                }
-            }
-            return out;
+            return io.popbridge.fetcher.Jdbc.list(ps, this::map);
         } catch (SQLException e) {
             throw translate(e);
         }

@@ -4,7 +4,6 @@ import io.popbridge.common.api.ApiException;
 import io.popbridge.fetcher.poll.AccountStatusView;
 import io.popbridge.fetcher.poll.LeaseRepository;
 import io.popbridge.fetcher.poll.PollRepository;
-import io.popbridge.fetcher.poll.PollReport;
 import io.popbridge.fetcher.poll.PollScheduler;
 import io.popbridge.fetcher.poll.PollService;
 import io.popbridge.fetcher.poll.PollView;
@@ -115,7 +114,7 @@ public class AccountResource {
         }
         Account account = leases.leaseNow(id, scheduler.owner(), config.poll().lease())
                 .orElseThrow(() -> ApiException.conflict("id", "a poll of this account is running"));
-        PollReport report = pollService.poll(account, scheduler.owner());
+        pollService.poll(account, scheduler.owner());
         return polls.history(id, 1).get(0);
     }
 

@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import io.popbridge.contract.OutcomeEvent;
 import io.popbridge.contract.OutcomeType;
 import io.popbridge.contract.RoutedRecipient;
+import io.popbridge.fetcher.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -17,7 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,13 +151,7 @@ public class MessageRepository {
                 ps.setString(i++, status.name());
             }
             ps.setInt(i, limit);
-            List<MessageView> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(view(rs));
-                }
-            }
-            return out;
+            return Jdbc.list(ps, MessageRepository::view);
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -160,25 +159,7 @@ public class PollRepository {
              PreparedStatement ps = c.prepareStatement(POLL_SELECT + "where account_id = ? order by id desc limit ?")) {
             ps.setObject(1, account);
             ps.setInt(2, limit);
-            List<PollView> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(view(rs));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    public Optional<PollView> find(long id) {
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement(POLL_SELECT + "where id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(view(rs)) : Optional.empty();
-            }
+            return Jdbc.list(ps, PollRepository::view);
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }

@@ -139,6 +139,32 @@ class FetcherBenchmarkTest {
         }
     }
 
+    /**
+     * Against a real Dovecot (e.g. ../shared/lab, or a private instance): {@code -Dbenchmark.dovecot.port=21110}
+     * with users {@code bench} (1,000 x 20 KB, kept) and {@code idle} (a few messages), passwords {@code pw-<user>}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "benchmark.dovecot.port", matches = "\\d+")
+    void dovecot_figures() throws Exception {
+        int port = Integer.getInteger("benchmark.dovecot.port");
+        String bench = create(account(unique("dovecot-1000"), port, "NONE", "pw-bench", "KEEP", "\"username\":\"bench\""));
+        long start = System.nanoTime();
+        JsonPath result = poll(bench);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("[benchmark] Dovecot: %d messages (%d bytes) in %.2f s = %.0f messages/s, %.1f MB/s%n",
+                result.getInt("messagesFetched"), result.getLong("bytesFetched"), seconds,
+                result.getInt("messagesFetched") / seconds, result.getLong("bytesFetched") / seconds / 1e6);
+        update("update account set enabled = false");
+        for (int i = 0; i < ACCOUNTS; i++) {
+            create(account(unique("dovecot-idle"), port, "NONE", "pw-idle", "KEEP", "\"username\":\"idle\""));
+        }
+        try (PollWorker worker = new PollWorker("bench", leases, polls, 8, 8, Duration.ofMinutes(5))) {
+            runRound(worker, "Dovecot, first round", ACCOUNTS);
+            runRound(worker, "Dovecot, nothing new", ACCOUNTS * 2);
+        }
+        update("update account set enabled = false");
+    }
+
     private void runRound(PollWorker worker, String label, int expectedPolls) throws InterruptedException {
         update("update account set next_poll_at = now() where enabled");
         long start = System.nanoTime();
