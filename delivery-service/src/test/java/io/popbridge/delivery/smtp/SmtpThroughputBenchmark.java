@@ -1,6 +1,5 @@
 package io.popbridge.delivery.smtp;
 
-import io.popbridge.testsupport.smtp.ScriptedSmtpServer;
 import jakarta.mail.Address;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -30,20 +29,15 @@ class SmtpThroughputBenchmark {
 
     @Test
     void prints_throughput_of_20kb_messages() throws Exception {
-        ScriptedSmtpServer scripted = null;
-        String host = System.getProperty("bench.host");
-        int port = Integer.getInteger("bench.port", 0);
-        if (host == null) {
-            scripted = ScriptedSmtpServer.builder().pipelining().start();
-            host = scripted.host();
-            port = scripted.port();
-        }
+        SmtpThroughputBenchmarkMessages.BenchServer bench = SmtpThroughputBenchmarkMessages.BenchServer.fromProperties();
+        String host = bench.host();
+        int port = bench.port();
         byte[] raw = message();
         String server = host;
         SmtpEndpoint ep = new SmtpEndpoint(host, port, SmtpSecurity.NONE, false, null, null, null, null, "bench.popbridge.test",
                 Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
         System.out.printf("%n[bench] %d messages of %d bytes to %s:%d (%s)%n", N, raw.length, host, port,
-                scripted == null ? "external server" : "scripted server");
+                bench.scripted() == null ? "external server" : "scripted server");
         benchPort = port;
         run("warm-up (ours, reuse + pipelining)", () -> ours(ep, raw, N / 3, true, true));
         run("Angus Mail, new connection per message", () -> angus(server, raw, N, false));
@@ -54,9 +48,7 @@ class SmtpThroughputBenchmark {
         run("ours, one connection reused, no pipelining", () -> ours(ep, raw, N, true, false));
         run("ours, one connection reused, pipelining", () -> ours(ep, raw, N, true, true));
         run("ours, pool of 4 connections, reuse + pipelining", () -> pooled(ep, raw, N, 4));
-        if (scripted != null) {
-            scripted.close();
-        }
+        bench.close();
     }
 
     interface Work {

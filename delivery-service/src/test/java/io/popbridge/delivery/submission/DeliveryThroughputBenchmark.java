@@ -12,7 +12,6 @@ import io.popbridge.contract.OutcomeType;
 import io.popbridge.delivery.smtp.SmtpThroughputBenchmarkMessages;
 import io.popbridge.testsupport.KafkaTestResource;
 import io.popbridge.testsupport.PostgresTestResource;
-import io.popbridge.testsupport.smtp.ScriptedSmtpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -37,14 +36,9 @@ class DeliveryThroughputBenchmark {
 
     @Test
     void prints_end_to_end_throughput() {
-        ScriptedSmtpServer scripted = null;
-        String host = System.getProperty("bench.host");
-        int port = Integer.getInteger("bench.port", 0);
-        if (host == null) {
-            scripted = ScriptedSmtpServer.builder().pipelining().start();
-            host = scripted.host();
-            port = scripted.port();
-        }
+        SmtpThroughputBenchmarkMessages.BenchServer bench = SmtpThroughputBenchmarkMessages.BenchServer.fromProperties();
+        String host = bench.host();
+        int port = bench.port();
         byte[] raw = SmtpThroughputBenchmarkMessages.twentyKb("user001@example.com");
         System.out.printf("%n[bench] end to end: %d routed records of %d bytes to %s:%d%n", N, raw.length, host, port);
         measure("warm-up", host, port, Map.of("maxConnections", 4, "maxMessagesPerConnection", 100), raw, N / 4);
@@ -52,9 +46,7 @@ class DeliveryThroughputBenchmark {
                 Map.of("maxConnections", 4, "maxMessagesPerConnection", 1), raw, N);
         measure("connection reuse (100 per connection), 4 connections", host, port,
                 Map.of("maxConnections", 4, "maxMessagesPerConnection", 100), raw, N);
-        if (scripted != null) {
-            scripted.close();
-        }
+        bench.close();
     }
 
     private static void measure(String name, String host, int port, Map<String, Object> limits, byte[] raw, int n) {
