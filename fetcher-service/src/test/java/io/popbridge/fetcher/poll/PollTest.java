@@ -355,6 +355,23 @@ class PollTest {
     }
 
     @Test
+    void a_25_mb_message_is_streamed_and_published_intact() throws Exception {
+        byte[] big = Mailboxes.message("twenty-five megabytes", 25 * 1024 * 1024);
+        try (ScriptedPop3Server server = ScriptedPop3Server.start()) {
+            server.add("big", big);
+            String id = create(account(unique("25mb"), server.port(), "NONE", "secret", "KEEP", null));
+            try (KafkaConsumer<String, byte[]> consumer = SharedKafka.consumerAtEnd(Topics.FETCHED)) {
+                JsonPath result = poll(id);
+                assertThat(result.getString("outcome")).isEqualTo("OK");
+                assertThat(result.getLong("bytesFetched")).isEqualTo(big.length);
+                List<ConsumerRecord<String, byte[]>> records = drain(consumer, id, 1);
+                assertThat(records).hasSize(1);
+                assertThat(java.util.Arrays.equals(records.get(0).value(), big)).isTrue();
+            }
+        }
+    }
+
+    @Test
     void a_message_over_the_size_limit_stays_on_the_server_and_is_reported() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start()) {
             server.add("small", Mailboxes.message("small", 500)).add("big", Mailboxes.message("big", 5000));
