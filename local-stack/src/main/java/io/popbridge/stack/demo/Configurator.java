@@ -56,8 +56,8 @@ public final class Configurator {
         JsonNode items = json.isArray() ? json : json.path("items");
         return StreamSupport.stream(items.spliterator(), false)
                 .filter(item -> wanted.equalsIgnoreCase(item.path(key).asText()))
-                .map(item -> item.path("id").asText(null))
-                .filter(java.util.Objects::nonNull)
+                // an item without an id is addressed by its key (router domains: /api/v1/domains/example.com)
+                .map(item -> item.hasNonNull("id") ? item.get("id").asText() : wanted)
                 .findFirst();
     }
 

@@ -58,19 +58,22 @@ public final class KafkaBroker {
             throw new IllegalStateException("no broker jars at " + kafkaLib + ": run ./mvnw -B install -DskipTests -pl local-stack -am");
         }
         long begin = System.nanoTime();
+        Path config = dataDirectory.resolve("server.properties");
+        Path log4j = dataDirectory.resolve("log4j2.properties");
+        process = new ManagedProcess("kafka", java(log4j, "kafka.Kafka", config.toString()), Map.of(),
+                logDirectory.resolve("kafka.log"), runDirectory);
+        process.endLeftover();
         Ports.requireFree("Kafka", port);
         Ports.requireFree("Kafka controller", controllerPort);
         try {
             Files.createDirectories(dataDirectory);
-            Path config = writeServerProperties();
-            Path log4j = writeLog4jConfig();
+            writeServerProperties(config);
+            writeLog4jConfig(log4j);
             if (!Files.exists(dataDirectory.resolve("logs").resolve("meta.properties"))) {
                 new ManagedProcess("kafka-format", java(log4j, "kafka.tools.StorageTool", "format", "--standalone",
                         "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
                         Map.of(), logDirectory.resolve("kafka.log"), runDirectory).runToCompletion(Duration.ofSeconds(60));
             }
-            process = new ManagedProcess("kafka", java(log4j, "kafka.Kafka", config.toString()), Map.of(),
-                    logDirectory.resolve("kafka.log"), runDirectory);
             process.start();
             Waits.until("the Kafka broker at " + bootstrapServers(), Duration.ofSeconds(90), process,
                     () -> Ports.isOpen("127.0.0.1", port));
@@ -102,7 +105,7 @@ public final class KafkaBroker {
         return command;
     }
 
-    private Path writeServerProperties() throws IOException {
+    private void writeServerProperties(Path file) throws IOException {
         String max = Integer.toString(MAX_MESSAGE_BYTES);
         String properties = String.join("\n",
                 "# written by io.popbridge.stack.kafka.KafkaBroker on every start",
@@ -127,12 +130,10 @@ public final class KafkaBroker {
                 "replica.fetch.max.bytes=" + max,
                 "socket.request.max.bytes=" + 200 * 1024 * 1024,
                 "");
-        Path file = dataDirectory.resolve("server.properties");
         Files.writeString(file, properties);
-        return file;
     }
 
-    private Path writeLog4jConfig() throws IOException {
+    private void writeLog4jConfig(Path file) throws IOException {
         // stdout goes to .local/logs/kafka.log; the per-partition INFO chatter stays out
         String config = String.join("\n",
                 "status = warn",
@@ -149,9 +150,7 @@ public final class KafkaBroker {
                 "logger.storage.name = org.apache.kafka.storage",
                 "logger.storage.level = WARN",
                 "");
-        Path file = dataDirectory.resolve("log4j2.properties");
         Files.writeString(file, config);
-        return file;
     }
 
     /** Creates the popbridge topics that do not exist yet (a second start finds them all). */

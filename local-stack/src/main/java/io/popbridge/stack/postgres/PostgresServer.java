@@ -100,11 +100,30 @@ public final class PostgresServer {
                     .filter(handle -> handle.info().command().map(cmd -> cmd.endsWith("postgres")).orElse(false))
                     .ifPresent(handle -> {
                         System.out.printf("[stack] stopping PostgreSQL left over from an earlier run (pid %d)%n", pid);
-                        handle.destroy(); // SIGTERM: "smart" shutdown of the postmaster
-                        handle.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+                        // SIGTERM would be a "smart" shutdown that waits for the old services' connections
+                        Path pgCtl = Path.of(handle.info().command().orElseThrow()).resolveSibling("pg_ctl");
+                        if (!pgCtl("fast", pgCtl) && !pgCtl("immediate", pgCtl)) {
+                            handle.destroyForcibly();
+                        }
+                        handle.onExit().join();
                     });
-        } catch (IOException | RuntimeException ignored) {
-            // unreadable or stale pid file: PostgreSQL itself checks it on start
+        } catch (IOException | RuntimeException e) {
+            System.out.println("[stack] could not stop a leftover PostgreSQL: " + e.getMessage());
+        }
+    }
+
+    private boolean pgCtl(String mode, Path pgCtl) {
+        try {
+            Process stop = new ProcessBuilder(pgCtl.toString(), "stop", "-D", dataDirectory.toString(), "-m", mode, "-t", "30")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+            return stop.waitFor(40, java.util.concurrent.TimeUnit.SECONDS) && stop.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

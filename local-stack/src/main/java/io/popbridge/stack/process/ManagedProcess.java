@@ -141,7 +141,8 @@ public final class ManagedProcess {
         }
     }
 
-    private void endLeftover() {
+    /** Ends the process an earlier run of this machinery left behind (same name, same stack home), if any. */
+    public void endLeftover() {
         if (marker == null || !Files.exists(pidFile)) {
             return;
         }

@@ -59,6 +59,7 @@ public final class ServiceProcess {
             throw new IllegalStateException("no packaged " + service.module() + " at " + jar
                     + ": run ./mvnw -B install -DskipTests -pl " + service.module() + " -am");
         }
+        process.endLeftover();
         Ports.requireFree(service.id() + " API", httpPort);
         Ports.requireFree(service.id() + " management", managementPort);
         process.start();
