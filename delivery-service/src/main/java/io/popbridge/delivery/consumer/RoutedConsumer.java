@@ -29,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -120,10 +121,18 @@ public class RoutedConsumer {
                 }
             });
             while (running) {
-                resumeDue();
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (!records.isEmpty()) {
-                    process(records);
+                try {
+                    resumeDue();
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    if (!records.isEmpty()) {
+                        process(records);
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // a rebalance or broker trouble: uncommitted records come again, the ledger makes them no-ops
+                    Log.warnf("routed-mail consumer: %s; continuing", e.toString());
+                    sleep(1000);
                 }
             }
         } catch (WakeupException e) {
@@ -131,8 +140,22 @@ public class RoutedConsumer {
         } catch (RuntimeException e) {
             Log.errorf(e, "the routed-mail consumer stopped");
         } finally {
+            running = false;
             consumerMetrics.close();
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** False once the consumer loop ended (readiness turns DOWN). */
+    public boolean alive() {
+        return !config.consumer().enabled() || running && thread != null && thread.isAlive();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
