@@ -41,9 +41,13 @@ public class AccountService {
     io.popbridge.fetcher.poll.PollRepository polls;
 
     void registerMetrics(@Observes StartupEvent start) {
-        for (Account a : repository.list()) {
-            metrics.register(a.id(), a.pollIntervalSeconds(), a.enabled(), polls.consecutiveFailures(a.id()));
-        }
+        syncMetrics();
+    }
+
+    /** Accounts created, changed or deleted through another replica get (or lose) their series here too. */
+    @io.quarkus.scheduler.Scheduled(every = "60s", delayed = "60s")
+    public void syncMetrics() {
+        metrics.sync(polls.metricInputs());
     }
 
     public List<Account> list() {

@@ -52,6 +52,19 @@ public class FetcherMetrics {
         m.updateStatus();
     }
 
+    /** Registers an account polled here but created through another replica (its failure count follows with the poll). */
+    public void ensure(UUID id, int intervalSeconds, boolean enabled) {
+        if (!accounts.containsKey(id)) {
+            register(id, intervalSeconds, enabled, 0);
+        }
+    }
+
+    /** Registers every known account and removes the series of accounts that no longer exist (other replicas' changes). */
+    public void sync(Map<UUID, int[]> known) {
+        known.forEach((id, v) -> register(id, v[0], v[1] == 1, v[2]));
+        accounts.keySet().stream().filter(id -> !known.containsKey(id)).toList().forEach(this::remove);
+    }
+
     public void remove(UUID id) {
         AccountMeters m = accounts.remove(id);
         if (m != null) {

@@ -132,6 +132,22 @@ public class PollRepository {
         }
     }
 
+    /** Per account: {interval seconds, enabled (1/0), consecutive failures}, for the metric series. */
+    public java.util.Map<UUID, int[]> metricInputs() {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select a.id, a.poll_interval_seconds, a.enabled, "
+                     + "coalesce(s.consecutive_failures, 0) from account a left join account_state s on s.account_id = a.id");
+             ResultSet rs = ps.executeQuery()) {
+            java.util.Map<UUID, int[]> out = new java.util.HashMap<>();
+            while (rs.next()) {
+                out.put(rs.getObject(1, UUID.class), new int[] {rs.getInt(2), rs.getBoolean(3) ? 1 : 0, rs.getInt(4)});
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     public Optional<AccountStatusView> status(UUID account) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("select a.enabled, s.last_poll_at, s.last_success_at, s.last_outcome, "

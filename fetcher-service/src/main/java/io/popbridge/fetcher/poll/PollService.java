@@ -73,6 +73,7 @@ public class PollService {
     /** Polls a leased account, records the outcome and releases the lease. */
     public PollReport poll(Account account, String owner) {
         MDC.put("account", account.id().toString());
+        metrics.ensure(account.id(), account.pollIntervalSeconds(), account.enabled());
         try {
             Instant started = Instant.now();
             Session session = new Session(account, owner, started);

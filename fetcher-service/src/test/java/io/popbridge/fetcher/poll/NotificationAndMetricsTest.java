@@ -72,6 +72,27 @@ class NotificationAndMetricsTest {
         }
     }
 
+    @jakarta.inject.Inject
+    io.popbridge.fetcher.account.AccountService accountService;
+
+    @Test
+    void an_account_created_through_another_replica_gets_its_series_and_a_deleted_one_loses_them() throws Exception {
+        String id = create(account(unique("other-replica"), 1, "NONE", "pw", "KEEP", null));
+        String series = "popbridge_fetcher_poll_interval_seconds{account=\"" + id + "\"}";
+        io.popbridge.fetcher.FetcherTestSupport.update("delete from account where id = ?::uuid", java.util.UUID.fromString(id));
+        accountService.syncMetrics(); // as the periodic sync does
+        assertThat(given().get(metrics).then().extract().asString()).doesNotContain(series);
+        String other = java.util.UUID.randomUUID().toString();
+        io.popbridge.fetcher.FetcherTestSupport.update("insert into account (id, name, host, port, security, verify_certificate, "
+                + "auth, username, password_secret, password_key_id, poll_interval_seconds, enabled, max_message_bytes, "
+                + "retention_policy, routing) select ?::uuid, 'inserted-elsewhere-' || ?, host, port, security, verify_certificate, auth, "
+                + "username, password_secret, password_key_id, 120, enabled, max_message_bytes, retention_policy, routing "
+                + "from account limit 1", java.util.UUID.fromString(other), other);
+        accountService.syncMetrics();
+        assertThat(given().get(metrics).then().extract().asString())
+                .contains("popbridge_fetcher_poll_interval_seconds{account=\"" + other + "\"} 120.0");
+    }
+
     @Test
     void every_fetcher_metric_of_the_catalogue_is_exported_for_a_new_account() throws Exception {
         String id = create(account(unique("metrics"), 1, "NONE", "pw", "KEEP", null));
