@@ -144,6 +144,17 @@ class OutcomeTraceTest {
     }
 
     @Test
+    void a_malformed_outcome_event_is_skipped_without_stalling_the_partition() throws Exception {
+        String account = java.util.UUID.randomUUID().toString();
+        String pbid = Pbid.of(account, "after-garbage");
+        // same key, same partition: the valid event behind the garbage must still be folded
+        producer.send(new ProducerRecord<>(Topics.OUTCOMES, pbid, "{not json".getBytes())).get();
+        send(new OutcomeEvent(pbid, OutcomeType.DUPLICATE, account, "after-garbage", null, List.of(), null, null, null,
+                Instant.now(), "router", null, null, null));
+        awaitStatus(pbid, "FINAL");
+    }
+
+    @Test
     void keep_days_deletes_final_messages_only_after_the_given_days() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start()) {
             server.add("old", "Subject: old\r\n\r\nbody\r\n".getBytes());
