@@ -10,6 +10,8 @@ import java.util.Map;
 /**
  * Folds a message's outcome events into its status. Final means: a DUPLICATE, or a ROUTED whose every delivered
  * recipient's latest outcome is final (DELIVERED, FALLBACK, PARKED). Events may arrive in any order.
+ * A ROUTED that names no delivered recipient (the router found no fallback mailbox) is never final: the message
+ * was delivered nowhere, so it must stay on the POP3 server.
  */
 public final class MessageLifecycle {
     /** The folded state; {@code finalAt} is set only for FINAL. */
@@ -42,7 +44,7 @@ public final class MessageLifecycle {
         }
         Instant finalAt = routed.at();
         boolean deferred = false;
-        boolean allFinal = true;
+        boolean allFinal = !routed.deliveredRecipients().isEmpty();
         for (String recipient : routed.deliveredRecipients()) {
             OutcomeEvent outcome = latest.get(recipient.toLowerCase());
             if (outcome == null || !outcome.type().isFinal()) {
