@@ -43,6 +43,17 @@ final class StackConfig {
                 .formatted(q(login), Stack.isp().port(), q(login), q(password), q(target), q(Stack.DOMAIN));
     }
 
+    /** A catch-all account: the recipient comes from Delivered-To; only the accepted domain is delivered. */
+    static String catchAllAccount(String login, String password) {
+        return """
+                {"name": %s, "host": "127.0.0.1", "port": %d, "security": "NONE", "verifyCertificate": false, "customCa": null,
+                 "auth": "USER_PASS", "username": %s, "password": %s, "pollIntervalSeconds": 60, "enabled": true,
+                 "maxMessageBytes": 52428800, "retention": {"policy": "DELETE_AFTER_DELIVERY", "days": null},
+                 "routing": {"mode": "CATCH_ALL", "targets": [], "domains": [%s], "envelopeSources": ["Delivered-To"],
+                             "headerFallback": false, "hideEnvelopeHeaders": false}}"""
+                .formatted(q(login), Stack.isp().port(), q(login), q(password), q(Stack.DOMAIN));
+    }
+
     private static String q(String value) {
         return Json.quote(value);
     }
