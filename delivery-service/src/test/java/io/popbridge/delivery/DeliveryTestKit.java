@@ -75,16 +75,21 @@ public final class DeliveryTestKit {
     /** Waits for outcomes of {@code pbid} until one of type {@code until} arrived; returns all seen, in order. */
     public static List<OutcomeEvent> awaitOutcome(KafkaConsumer<String, byte[]> consumer, String pbid, OutcomeType until,
                                                   Duration timeout) {
+        return awaitOutcomes(consumer, pbid, until, 1, timeout);
+    }
+
+    /** Waits until {@code count} outcomes of type {@code until} arrived for {@code pbid}; returns all seen, in order. */
+    public static List<OutcomeEvent> awaitOutcomes(KafkaConsumer<String, byte[]> consumer, String pbid, OutcomeType until,
+                                                   int count, Duration timeout) {
         List<OutcomeEvent> seen = new ArrayList<>();
+        int found = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        while (found < count && System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                if (pbid.equals(r.key())) {
+                if (pbid.equals(r.key())) { // the whole batch is kept: nothing polled is dropped
                     OutcomeEvent e = OutcomeEvent.fromJson(r.value());
                     seen.add(e);
-                    if (e.type() == until) {
-                        return seen;
-                    }
+                    found += e.type() == until ? 1 : 0;
                 }
             }
         }

@@ -35,6 +35,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.MDC;
 
 /**
  * Consumes popbridge.routed.v1 with manual commits: a record's offset is committed only after the outcome of each
@@ -218,6 +219,8 @@ public class RoutedConsumer {
                 commit = record.offset() + 1;
                 continue;
             }
+            MDC.put("pbid", routed.pbid());
+            MDC.put("account", routed.accountId());
             try {
                 if (delivery.deliverRouted(routed, record.value()) == DeliveryService.Progress.TARGET_DOWN) {
                     return new PartitionResult(tp, commit, record.offset());
@@ -225,6 +228,9 @@ public class RoutedConsumer {
             } catch (RuntimeException e) {
                 Log.errorf(e, "pbid %s: delivery failed; the record will be consumed again", routed.pbid());
                 return new PartitionResult(tp, commit, record.offset());
+            } finally {
+                MDC.remove("pbid");
+                MDC.remove("account");
             }
             commit = record.offset() + 1;
         }

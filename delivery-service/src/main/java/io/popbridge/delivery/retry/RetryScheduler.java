@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.jboss.logging.MDC;
 
 /** Retries (on its own timer, every delivery.retry.scan-interval) due deferred deliveries from the ledger (several replicas share them with SKIP LOCKED) and refreshes the queue gauges. */
 @ApplicationScoped
@@ -65,10 +66,15 @@ public class RetryScheduler {
                 Map<String, List<LedgerRow>> byMessage = due.stream()
                         .collect(Collectors.groupingBy(LedgerRow::pbid, LinkedHashMap::new, Collectors.toList()));
                 byMessage.forEach((pbid, rows) -> {
+                    MDC.put("pbid", pbid);
+                    MDC.put("account", rows.get(0).accountId());
                     try {
                         delivery.retry(rows);
                     } catch (RuntimeException e) {
                         Log.errorf(e, "pbid %s: retry failed; it stays deferred", pbid);
+                    } finally {
+                        MDC.remove("pbid");
+                        MDC.remove("account");
                     }
                 });
             } while (due.size() == config.retry().batchSize());

@@ -18,6 +18,7 @@ import io.popbridge.contract.RouteReason;
 import io.popbridge.contract.RoutedMail;
 import io.popbridge.contract.RoutedRecipient;
 import io.popbridge.contract.TraceHeaders;
+import io.popbridge.delivery.DeliveryTestKit;
 import io.popbridge.testsupport.KafkaTestResource;
 import io.popbridge.testsupport.PostgresTestResource;
 import io.popbridge.testsupport.smtp.ScriptedSmtpServer;
@@ -125,8 +126,7 @@ class DeliveryFlowTest {
         outcomes = outcomes();
         String pbid = pbid();
         publish(routed(pbid, "", "", List.of(to("a@" + domain), to("b@" + domain))), bytes("Subject: two\r\n\r\nx\r\n"));
-        List<OutcomeEvent> seen = awaitOutcome(outcomes, pbid, OutcomeType.DELIVERED, WAIT);
-        seen.addAll(awaitOutcome(outcomes, pbid, OutcomeType.DELIVERED, WAIT));
+        List<OutcomeEvent> seen = DeliveryTestKit.awaitOutcomes(outcomes, pbid, OutcomeType.DELIVERED, 2, WAIT);
         assertThat(seen).extracting(OutcomeEvent::recipient).containsExactlyInAnyOrder("a@" + domain, "b@" + domain);
         assertThat(server.transactions()).singleElement().satisfies(t -> {
             assertThat(t.mailFrom()).isEqualTo("<>");
