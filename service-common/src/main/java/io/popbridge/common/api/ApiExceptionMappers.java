@@ -34,6 +34,20 @@ public class ApiExceptionMappers {
         return json(400, new ApiError("invalid", all, field));
     }
 
+    /**
+     * Quarkus maps mismatched input (an unknown enum value such as {@code "security":"SSL3"}) with a built-in mapper
+     * that is more specific than {@link JsonProcessingException}; these keep the {@code {code,message,field}} body.
+     */
+    @ServerExceptionMapper
+    public Response invalidValue(InvalidFormatException e) {
+        return malformedJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return malformedJson(e);
+    }
+
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         String field = null;
