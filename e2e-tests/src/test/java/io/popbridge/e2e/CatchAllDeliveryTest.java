@@ -14,8 +14,7 @@ class CatchAllDeliveryTest {
 
     @Test
     void delivers_each_isp_copy_only_to_its_envelope_recipient_and_a_foreign_one_to_the_fallback_mailbox() {
-        StackConfig.acceptedDomainWithFallback();
-        StackConfig.exchangeTarget();
+        StackConfig.domainAndExchange();
         String login = Stack.unique("office");
         String bob = Stack.unique("bob") + "@" + Stack.DOMAIN;
         String carol = Stack.unique("carol") + "@" + Stack.DOMAIN;

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.popbridge.stack.demo.ExchangeStandIn.ReceivedMail;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The whole path through real POP3 and SMTP: ISP mailbox → fetcher → Kafka → router → delivery → Exchange. */
@@ -15,8 +14,7 @@ class OneToOneDeliveryTest {
 
     @Test
     void delivers_a_one_to_one_mailbox_byte_exact_and_deletes_it_from_the_isp_only_after_delivery() {
-        StackConfig.acceptedDomainWithFallback();
-        StackConfig.exchangeTarget();
+        StackConfig.domainAndExchange();
         String login = Stack.unique("alice");
         String target = login + "@" + Stack.DOMAIN;
         Stack.isp().mailbox(login, "pop3-secret");
@@ -38,7 +36,7 @@ class OneToOneDeliveryTest {
         Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null).expect(200, 202, 204, 409); // 409: the first poll after creation is running
 
         ReceivedMail mail = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> deliveredTo(target), list -> !list.isEmpty()).get(0);
+                .until(() -> Stack.exchange().receivedFor(target), list -> !list.isEmpty()).get(0);
         assertThat(mail.recipients()).containsExactly(target);
         assertThat(endsWith(mail.data(), original)).as("Exchange got the ISP's bytes unchanged after popbridge's trace headers:\n%s",
                 mail.text()).isTrue();
@@ -47,11 +45,7 @@ class OneToOneDeliveryTest {
             Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null);
             assertThat(Stack.isp().count(login)).as("messages left in the ISP mailbox").isZero();
         });
-        assertThat(deliveredTo(target)).as("delivered once").hasSize(1);
-    }
-
-    private static List<ReceivedMail> deliveredTo(String address) {
-        return Stack.exchange().received().stream().filter(m -> m.recipients().contains(address)).toList();
+        assertThat(Stack.exchange().receivedFor(target)).as("delivered once").hasSize(1);
     }
 
     private static boolean endsWith(byte[] data, byte[] suffix) {

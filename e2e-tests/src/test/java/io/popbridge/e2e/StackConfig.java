@@ -12,6 +12,12 @@ final class StackConfig {
     private StackConfig() {
     }
 
+    /** What every delivery test needs: the accepted domain with its fallback, and the Exchange stand-in as target. */
+    static void domainAndExchange() {
+        acceptedDomainWithFallback();
+        exchangeTarget();
+    }
+
     /** The accepted domain with its fallback mailbox (idempotent). */
     static synchronized void acceptedDomainWithFallback() {
         if (!Stack.router().get("/api/v1/domains").body().contains("\"" + Stack.DOMAIN + "\"")) {

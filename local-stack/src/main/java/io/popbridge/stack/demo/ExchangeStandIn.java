@@ -83,6 +83,11 @@ public final class ExchangeStandIn implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** Messages accepted in this run with {@code recipient} among their envelope recipients. */
+    public List<ReceivedMail> receivedFor(String recipient) {
+        return received.stream().filter(mail -> mail.recipients().contains(recipient)).toList();
+    }
+
     /** Copies stored for one recipient (including earlier runs: read from the folder). */
     public List<Path> storedFor(String recipient) {
         Path dir = folder.resolve(recipient.toLowerCase(Locale.ROOT));
