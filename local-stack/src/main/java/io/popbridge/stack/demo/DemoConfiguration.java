@@ -42,19 +42,19 @@ public record DemoConfiguration(String domain, String fallback, List<IspAccount>
         }
     }
 
-    String domainBody() {
+    public String domainBody() {
         return """
                 {"name": %s, "fallback": %s}""".formatted(q(domain), q(fallback));
     }
 
     /** An alias: sales@ goes to bob@ (an example of a rule; harmless against a real Exchange). */
-    String aliasRuleBody() {
+    public String aliasRuleBody() {
         return """
                 {"type": "EXACT", "pattern": %s, "targets": [%s], "position": 10,
                  "description": "local stack: sales@ is read by bob"}""".formatted(q("sales@" + domain), q("bob@" + domain));
     }
 
-    String targetBody() {
+    public String targetBody() {
         return """
                 {"name": %s, "host": %s, "port": %d, "security": %s, "verifyCertificate": false,
                  "customCa": null, "username": null, "password": null, "authMechanism": "PLAIN",
@@ -63,7 +63,7 @@ public record DemoConfiguration(String domain, String fallback, List<IspAccount>
                 .formatted(q(exchange.name()), q(exchange.host()), exchange.port(), q(exchange.security()));
     }
 
-    String accountBody(IspAccount account) {
+    public String accountBody(IspAccount account) {
         String routing = "SINGLE".equals(account.mode())
                 ? """
                   {"mode": "SINGLE", "targets": [%s], "domains": [%s], "envelopeSources": [],

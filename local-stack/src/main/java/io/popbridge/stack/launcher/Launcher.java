@@ -121,7 +121,7 @@ public final class Launcher {
         stopped.await();
     }
 
-    private static DemoConfiguration configuration(LauncherOptions options, String domain, DemoIsp isp, ExchangeStandIn exchange) {
+    static DemoConfiguration configuration(LauncherOptions options, String domain, DemoIsp isp, ExchangeStandIn exchange) {
         List<IspAccount> accounts;
         if (isp != null) {
             accounts = List.of(

@@ -19,7 +19,7 @@ public final class LauncherOptions {
             "demo-pop3-port", "demo-smtp-port", "demo-interval", "kafka-port", "postgres-port", "help");
 
     public static final String HELP = """
-            ./popbridge-local [--config file.properties] [--key value ...]
+            ./popbridge-local [--no-build] [--config file.properties] [--key value ...]
               (no flags)            demo: a POP3 ISP and an Exchange stand-in in this JVM, sample mail flowing
               --isp-host H          a real ISP instead of the demo POP3 server (with --isp-user, --isp-password)
               --isp-port N          default 995 with --isp-security TLS, else 110
