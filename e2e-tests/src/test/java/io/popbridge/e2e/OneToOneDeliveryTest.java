@@ -14,10 +14,9 @@ class OneToOneDeliveryTest {
 
     @Test
     void delivers_a_one_to_one_mailbox_byte_exact_and_deletes_it_from_the_isp_only_after_delivery() {
-        StackConfig.domainAndExchange();
-        String login = Stack.unique("alice");
-        String target = login + "@" + Stack.DOMAIN;
-        Stack.isp().mailbox(login, "pop3-secret");
+        StackConfig.Mailbox mailbox = StackConfig.oneToOneMailbox("alice");
+        String login = mailbox.login();
+        String target = mailbox.target();
         byte[] original = ("From: <sender@partner.example>\r\n"
                 + "To: <" + login + "@isp.test>\r\n"
                 + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\n"
@@ -31,8 +30,7 @@ class OneToOneDeliveryTest {
                 + "..two dots\r\n").getBytes(StandardCharsets.UTF_8);
         Stack.isp().deliver(login, original);
 
-        String account = Stack.fetcher().post("/api/v1/accounts", StackConfig.singleAccount(login, "pop3-secret", target))
-                .expect(201).id();
+        String account = mailbox.createSingleAccount();
         Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null).expect(200, 202, 204, 409); // 409: the first poll after creation is running
 
         ReceivedMail mail = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))

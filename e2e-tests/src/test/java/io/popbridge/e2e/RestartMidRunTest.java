@@ -19,14 +19,13 @@ class RestartMidRunTest {
 
     @Test
     void a_router_restarted_mid_run_loses_and_duplicates_nothing() {
-        StackConfig.domainAndExchange();
-        String login = Stack.unique("restart");
-        String target = login + "@" + Stack.DOMAIN;
-        Stack.isp().mailbox(login, "pop3-secret");
+        StackConfig.Mailbox mailbox = StackConfig.oneToOneMailbox("restart");
+        String login = mailbox.login();
+        String target = mailbox.target();
         List<String> ids = IntStream.rangeClosed(1, MESSAGES).mapToObj(n -> "<" + login + "-" + n + "@e2e.test>").toList();
         ids.forEach(id -> Stack.isp().deliver(login, "Subject: restart\r\nMessage-ID: " + id + "\r\n\r\nbody " + id + "\r\n"));
 
-        Stack.fetcher().post("/api/v1/accounts", StackConfig.singleAccount(login, "pop3-secret", target)).expect(201);
+        mailbox.createSingleAccount();
         Stack.restart("router");
 
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))

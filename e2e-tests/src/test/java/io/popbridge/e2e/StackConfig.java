@@ -12,6 +12,22 @@ final class StackConfig {
     private StackConfig() {
     }
 
+    /** A fresh ISP mailbox and the Exchange address a 1:1 account delivers it to. */
+    record Mailbox(String login, String password, String target) {
+        /** Creates the 1:1 account for this mailbox; returns its id. */
+        String createSingleAccount() {
+            return Stack.fetcher().post("/api/v1/accounts", singleAccount(login, password, target)).expect(201).id();
+        }
+    }
+
+    /** Domain and Exchange target (once per stack), plus a new ISP mailbox for a 1:1 account. */
+    static Mailbox oneToOneMailbox(String prefix) {
+        domainAndExchange();
+        String login = Stack.unique(prefix);
+        Stack.isp().mailbox(login, "pop3-secret");
+        return new Mailbox(login, "pop3-secret", login + "@" + Stack.DOMAIN);
+    }
+
     /** What every delivery test needs: the accepted domain with its fallback, and the Exchange stand-in as target. */
     static void domainAndExchange() {
         acceptedDomainWithFallback();

@@ -27,13 +27,11 @@ class WhitespaceFindingTest {
     @Disabled("finding 2026-11-22: the record on popbridge.fetched.v1 lacks the line's trailing whitespace although "
             + "GreenMail's RETR sends it (checked on the wire); enable when the fetcher keeps RETR bytes unchanged")
     void keeps_trailing_whitespace_of_body_lines_on_every_hop() {
-        StackConfig.domainAndExchange();
-        String login = Stack.unique("whitespace");
-        String target = login + "@" + Stack.DOMAIN;
-        Stack.isp().mailbox(login, "pop3-secret");
+        StackConfig.Mailbox mailbox = StackConfig.oneToOneMailbox("whitespace");
+        String login = mailbox.login();
+        String target = mailbox.target();
         Stack.isp().deliver(login, "Subject: ws\r\nMessage-ID: <" + login + "@e2e.test>\r\n\r\n" + LINE);
-        String account = Stack.fetcher().post("/api/v1/accounts", StackConfig.singleAccount(login, "pop3-secret", target))
-                .expect(201).id();
+        String account = mailbox.createSingleAccount();
         Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null);
 
         ReceivedMail mail = await().atMost(Duration.ofSeconds(120))
