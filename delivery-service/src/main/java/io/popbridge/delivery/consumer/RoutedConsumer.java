@@ -1,5 +1,7 @@
 package io.popbridge.delivery.consumer;
 
+import io.popbridge.common.kafka.KafkaClientProperties;
+import io.smallrye.common.annotation.Identifier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.popbridge.contract.ContractException;
@@ -34,7 +36,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
 
 /**
@@ -51,8 +52,9 @@ public class RoutedConsumer {
     DeliveryService delivery;
     @Inject
     MeterRegistry registry;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafka;
 
     private KafkaClientMetrics consumerMetrics;
 
@@ -68,7 +70,7 @@ public class RoutedConsumer {
             return;
         }
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(KafkaClientProperties.from(kafka));
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumer().groupId());
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "delivery-routed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -1,5 +1,8 @@
 package io.popbridge.delivery.outcome;
 
+import io.popbridge.common.kafka.KafkaClientProperties;
+import io.smallrye.common.annotation.Identifier;
+import java.util.Map;
 import io.popbridge.contract.OutcomeEvent;
 import io.popbridge.contract.Topics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes delivery outcomes to popbridge.outcomes.v1 and waits for the broker's acknowledgement, so the
@@ -26,9 +28,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class OutcomePublisher {
     private final KafkaProducer<String, byte[]> producer;
 
-    OutcomePublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    OutcomePublisher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(KafkaClientProperties.from(kafka));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.ACKS_CONFIG, "all");

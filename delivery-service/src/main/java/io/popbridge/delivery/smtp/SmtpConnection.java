@@ -1,8 +1,8 @@
 package io.popbridge.delivery.smtp;
 
+import io.popbridge.common.tls.ClientTls;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,23 +12,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A small, strict SMTP client connection (RFC 5321): EHLO (HELO if refused), STARTTLS, AUTH PLAIN/LOGIN,
@@ -112,15 +103,9 @@ public final class SmtpConnection implements Closeable {
 
     private void upgradeToTls() throws IOException {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, trustManagers(), null);
+            SSLContext ctx = ClientTls.context(endpoint.verifyCertificate(), endpoint.customCaPem());
             SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(socket, endpoint.host(), endpoint.port(), true);
-            ssl.setUseClientMode(true);
-            if (endpoint.verifyCertificate()) {
-                SSLParameters params = ssl.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                ssl.setSSLParameters(params);
-            }
+            ClientTls.configure(ssl, endpoint.verifyCertificate());
             ssl.startHandshake();
             attach(ssl);
             tls = true;
@@ -130,28 +115,6 @@ public final class SmtpConnection implements Closeable {
         } catch (Exception e) {
             throw new SmtpException("TLS set-up failed: " + e.getMessage(), null, false, e);
         }
-    }
-
-    private TrustManager[] trustManagers() throws Exception {
-        if (!endpoint.verifyCertificate()) {
-            return new TrustManager[] {new TrustAll()};
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        String pem = endpoint.customCaPem();
-        if (pem == null || pem.isBlank()) {
-            tmf.init((KeyStore) null);
-        } else {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-            int i = 0;
-            for (Certificate cert : certs) {
-                ks.setCertificateEntry("ca" + i++, cert);
-            }
-            tmf.init(ks);
-        }
-        return tmf.getTrustManagers();
     }
 
     private void ehlo() throws IOException {
@@ -455,22 +418,6 @@ public final class SmtpConnection implements Closeable {
                 throw new SmtpException("reply line too long", null);
             }
             line.write(b);
-        }
-    }
-
-    /** Used only when the target is configured not to verify certificates. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.popbridge.fetcher.account;
 
+import io.popbridge.common.tls.ClientTls;
 import io.popbridge.common.api.ApiException;
 import io.popbridge.common.crypto.SecretCipher;
 import io.popbridge.contract.RoutingMode;
 import io.popbridge.contract.RoutingSettings;
 import io.popbridge.fetcher.metrics.FetcherMetrics;
 import io.popbridge.fetcher.pop3.Pop3Auth;
-import io.popbridge.fetcher.pop3.Pop3Tls;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -100,7 +100,7 @@ public class AccountService {
         String customCa = r.customCa() == null || r.customCa().isBlank() ? null : r.customCa();
         if (customCa != null) {
             try {
-                Pop3Tls.parsePem(customCa);
+                ClientTls.parsePem(customCa);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("customCa", e.getMessage());
             }

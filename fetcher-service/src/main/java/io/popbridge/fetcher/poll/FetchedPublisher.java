@@ -1,5 +1,6 @@
 package io.popbridge.fetcher.poll;
 
+import io.popbridge.common.kafka.KafkaClientProperties;
 import io.popbridge.contract.FetchedMail;
 import io.popbridge.contract.Topics;
 import io.smallrye.common.annotation.Identifier;
@@ -7,7 +8,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,12 +31,7 @@ public class FetchedPublisher {
 
     @PostConstruct
     void start() {
-        Map<String, Object> config = new HashMap<>();
-        kafka.forEach((k, v) -> {
-            if (!k.startsWith("health") && !k.startsWith("devservices")) {
-                config.put(k, v);
-            }
-        });
+        Map<String, Object> config = KafkaClientProperties.from(kafka);
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");

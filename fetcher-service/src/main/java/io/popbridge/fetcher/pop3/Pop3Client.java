@@ -1,5 +1,6 @@
 package io.popbridge.fetcher.pop3;
 
+import io.popbridge.common.tls.ClientTls;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -100,11 +101,10 @@ public final class Pop3Client implements AutoCloseable {
 
     private void startTls() throws IOException {
         try {
-            SSLContext context = Pop3Tls.context(endpoint);
+            SSLContext context = ClientTls.context(endpoint.verifyCertificate(), endpoint.customCaPem());
             SSLSocket tls = (SSLSocket) context.getSocketFactory()
                     .createSocket(socket, endpoint.host(), endpoint.port(), true);
-            Pop3Tls.configure(tls, endpoint);
-            tls.setUseClientMode(true);
+            ClientTls.configure(tls, endpoint.verifyCertificate());
             tls.startHandshake();
             socket = tls;
             attach();

@@ -1,6 +1,7 @@
-package io.popbridge.fetcher.pop3;
+package io.popbridge.common.tls;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -15,9 +16,13 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
-/** TLS set-up for POP3: the JDK's trust store or an account's custom CA, hostname verification when verifying. */
-public final class Pop3Tls {
-    private Pop3Tls() {
+/**
+ * TLS for our POP3 and SMTP clients: the JDK trust store or a configured CA (PEM), and hostname verification
+ * (RFC 2818 rules, as for HTTPS) whenever certificates are verified. Verification is switched off only where an
+ * admin said so for that account or target.
+ */
+public final class ClientTls {
+    private ClientTls() {
     }
 
     /** Parses PEM certificates; throws IllegalArgumentException if there are none or they are malformed. */
@@ -34,38 +39,40 @@ public final class Pop3Tls {
         }
     }
 
-    static SSLContext context(Pop3Endpoint endpoint) throws GeneralSecurityException, java.io.IOException {
-        SSLContext context = SSLContext.getInstance("TLS");
+    /** @param customCaPem trusted CA certificates, or null/blank for the JDK's trust store */
+    public static SSLContext context(boolean verifyCertificate, String customCaPem) throws GeneralSecurityException, IOException {
         TrustManager[] trust;
-        if (!endpoint.verifyCertificate()) {
+        if (!verifyCertificate) {
             trust = new TrustManager[] {new TrustAll()};
-        } else if (endpoint.customCaPem() != null && !endpoint.customCaPem().isBlank()) {
+        } else if (customCaPem != null && !customCaPem.isBlank()) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             int i = 0;
-            for (Certificate cert : parsePem(endpoint.customCaPem())) {
+            for (Certificate cert : parsePem(customCaPem)) {
                 store.setCertificateEntry("ca" + i++, cert);
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
-            trust = tmf.getTrustManagers();
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            trust = factory.getTrustManagers();
         } else {
             trust = null; // the JDK default trust store
         }
+        SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, trust, null);
         return context;
     }
 
-    /** Hostname verification (RFC 2818 rules, as for HTTPS) whenever the certificate is verified. */
-    static void configure(SSLSocket socket, Pop3Endpoint endpoint) {
-        SSLParameters params = socket.getSSLParameters();
-        if (endpoint.verifyCertificate()) {
+    /** Client mode, and hostname verification when certificates are verified. */
+    public static void configure(SSLSocket socket, boolean verifyCertificate) {
+        socket.setUseClientMode(true);
+        if (verifyCertificate) {
+            SSLParameters params = socket.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(params);
         }
-        socket.setSSLParameters(params);
     }
 
-    /** Used only when an admin turned verification off for the account. */
+    /** Used only when an admin turned verification off. */
     private static final class TrustAll implements X509TrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
