@@ -68,9 +68,13 @@ public final class LabRace {
         try {
             race.stack.start();
             race.configure();
-            race.run("10x" + n10, 10, n10, 0, "fm-10x500-par", "fm-10x500");
+            double peak = race.run("10x" + n10, 10, n10, 0, "fm-10x500-par");
             race.run("1x" + n1, 1, n1, 0, "fm-1x5000");
             race.run("catch-all " + nmd, 0, 0, nmd, "fm-multidrop");
+            if (!Boolean.getBoolean("skip.latency")) {
+                new SteadyLoad(race.stack, race.labDir, race.accountIds, race.table)
+                        .run(peak / 2, Integer.getInteger("steady.seconds", 45));
+            }
             race.peakMemory();
         } finally {
             race.stack.stop();
@@ -103,6 +107,11 @@ public final class LabRace {
     }
 
     private static String createAccount(ApiClient fetcher, String box, Map<String, Object> routing) {
+        return fetcher.post("/api/v1/accounts", account(box, routing, 3600)).expect(201).id();
+    }
+
+    /** The lab account body; the race triggers polls itself, the steady phase polls every minute. */
+    static Map<String, Object> account(String box, Map<String, Object> routing, int intervalSeconds) {
         Map<String, Object> account = new LinkedHashMap<>();
         account.put("name", "lab-" + box);
         account.put("host", POP_HOST);
@@ -111,13 +120,14 @@ public final class LabRace {
         account.put("auth", "USER_PASS");
         account.put("username", box);
         account.put("password", "pw-" + box);
-        account.put("pollIntervalSeconds", 3600); // the race triggers polls itself
+        account.put("pollIntervalSeconds", intervalSeconds);
         account.put("retention", Map.of("policy", "DELETE_AFTER_DELIVERY"));
         account.put("routing", routing);
-        return fetcher.post("/api/v1/accounts", account).expect(201).id();
+        return account;
     }
 
-    private void run(String scenario, int boxes, int perBox, int catchAll, String... fetchmailScenarios) throws Exception {
+    /** Returns popbridge's end-to-end messages per second. */
+    private double run(String scenario, int boxes, int perBox, int catchAll, String... fetchmailScenarios) throws Exception {
         shell(labSrc.resolve("load.sh").toString(), Integer.toString(boxes), Integer.toString(perBox),
                 Integer.toString(sizeKb), Integer.toString(catchAll));
         int messages = Math.max(0, lines(labDir.resolve("manifest.tsv")) - 1);
@@ -145,6 +155,7 @@ public final class LabRace {
         System.out.printf("[race] %s: popbridge %d messages (%d deliveries, %d seen) in %.2f s = %.1f msg/s%n  %s%n",
                 scenario, messages, expected, delivered, seconds, messages / seconds, lastLine(verify));
         pendingFetchmail.add(fetchmailScenarios);
+        return messages / seconds;
     }
 
     private final List<String[]> pendingFetchmail = new ArrayList<>();
