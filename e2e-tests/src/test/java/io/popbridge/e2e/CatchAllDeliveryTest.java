@@ -33,16 +33,12 @@ class CatchAllDeliveryTest {
         Stack.fetcher().post("/api/v1/accounts/" + account + "/poll", null).expect(200, 202, 204, 409); // 409: the first poll after creation is running
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            assertThat(withMessageId(messageId)).extracting(ReceivedMail::recipients)
+            assertThat(Mails.withMessageId(messageId)).extracting(ReceivedMail::recipients)
                     .containsExactlyInAnyOrder(List.of(bob), List.of(carol));
-            assertThat(withMessageId(foreignId)).extracting(ReceivedMail::recipients)
+            assertThat(Mails.withMessageId(foreignId)).extracting(ReceivedMail::recipients)
                     .containsExactly(List.of(StackConfig.FALLBACK));
         });
         assertThat(Stack.exchange().received()).flatExtracting(ReceivedMail::recipients)
                 .doesNotContain("someone@elsewhere.example");
-    }
-
-    private static List<ReceivedMail> withMessageId(String messageId) {
-        return Stack.exchange().received().stream().filter(mail -> mail.text().contains("Message-ID: " + messageId)).toList();
     }
 }

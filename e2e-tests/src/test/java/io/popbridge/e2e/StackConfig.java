@@ -1,6 +1,8 @@
 package io.popbridge.e2e;
 
 import io.popbridge.stack.http.Json;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * popbridge configuration shared by the end-to-end tests, made through the REST APIs: one JSON body per
@@ -17,6 +19,13 @@ final class StackConfig {
         /** Creates the 1:1 account for this mailbox; returns its id. */
         String createSingleAccount() {
             return Stack.fetcher().post("/api/v1/accounts", singleAccount(login, password, target)).expect(201).id();
+        }
+
+        /** Puts {@code count} small messages into the ISP mailbox; returns their Message-IDs in order. */
+        List<String> deliverNumbered(int count, String subject) {
+            List<String> ids = IntStream.rangeClosed(1, count).mapToObj(n -> "<" + login + "-" + n + "@e2e.test>").toList();
+            ids.forEach(id -> Stack.isp().deliver(login, "Subject: " + subject + "\r\nMessage-ID: " + id + "\r\n\r\nbody " + id + "\r\n"));
+            return ids;
         }
     }
 
@@ -56,13 +65,18 @@ final class StackConfig {
 
     /** A 1:1 account on the ISP: everything in the mailbox goes to {@code target}; deleted after delivery. */
     static String singleAccount(String login, String password, String target) {
+        return singleAccount(login, password, target, Stack.isp().port());
+    }
+
+    /** The same, reaching the ISP's POP3 server through {@code pop3Port} (a relay in front of it). */
+    static String singleAccount(String login, String password, String target, int pop3Port) {
         return """
                 {"name": %s, "host": "127.0.0.1", "port": %d, "security": "NONE", "verifyCertificate": false, "customCa": null,
                  "auth": "USER_PASS", "username": %s, "password": %s, "pollIntervalSeconds": 60, "enabled": true,
                  "maxMessageBytes": 52428800, "retention": {"policy": "DELETE_AFTER_DELIVERY", "days": null},
                  "routing": {"mode": "SINGLE", "targets": [%s], "domains": [%s], "envelopeSources": [],
                              "headerFallback": false, "hideEnvelopeHeaders": false}}"""
-                .formatted(q(login), Stack.isp().port(), q(login), q(password), q(target), q(Stack.DOMAIN));
+                .formatted(q(login), pop3Port, q(login), q(password), q(target), q(Stack.DOMAIN));
     }
 
     /** A catch-all account: the recipient comes from Delivered-To; only the accepted domain is delivered. */
