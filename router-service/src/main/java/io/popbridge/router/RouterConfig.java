@@ -18,6 +18,10 @@ public interface RouterConfig {
      */
     Optional<String> defaultFallback();
 
+    /** How long a replica reuses the domains and rules it read (changes through another replica's API wait this long). */
+    @WithDefault("1s")
+    Duration contextTtl();
+
     Ledger ledger();
 
     Publish publish();

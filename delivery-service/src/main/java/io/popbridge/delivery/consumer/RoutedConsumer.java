@@ -209,7 +209,17 @@ public class RoutedConsumer {
         }
     }
 
+    /** Outcome acks are awaited once per batch, before the offset is handed back for the commit. */
     private PartitionResult deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> batch) {
+        List<Future<?>> pending = new ArrayList<>();
+        try {
+            return deliver(tp, batch, pending);
+        } finally {
+            delivery.awaitPublished(pending);
+        }
+    }
+
+    private PartitionResult deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> batch, List<Future<?>> pending) {
         Long commit = null;
         for (ConsumerRecord<String, byte[]> record : batch) {
             RoutedMail routed;
@@ -224,7 +234,7 @@ public class RoutedConsumer {
             MDC.put("pbid", routed.pbid());
             MDC.put("account", routed.accountId());
             try {
-                if (delivery.deliverRouted(routed, record.value()) == DeliveryService.Progress.TARGET_DOWN) {
+                if (delivery.deliverRouted(routed, record.value(), pending) == DeliveryService.Progress.TARGET_DOWN) {
                     return new PartitionResult(tp, commit, record.offset());
                 }
             } catch (RuntimeException e) {

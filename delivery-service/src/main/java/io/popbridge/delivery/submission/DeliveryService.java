@@ -54,13 +54,14 @@ public class DeliveryService {
     /**
      * Delivers a consumed routed record. Returns {@link Progress#TARGET_DOWN} when a recipient could not be
      * attempted because no target was reachable: nothing was recorded for it, the record must be consumed again.
+     * The outcome events go to {@code pending}; every ledger row is written before its event is sent, and the
+     * caller awaits them ({@link #awaitPublished}) once per batch before it commits, instead of once per message.
      */
-    public Progress deliverRouted(RoutedMail routed, byte[] raw) {
+    public Progress deliverRouted(RoutedMail routed, byte[] raw, List<Future<?>> pending) {
         Map<String, LedgerRow> existing = new HashMap<>();
         ledger.findByPbid(routed.pbid()).forEach(r -> existing.put(r.recipient(), r));
         MailItem item = new MailItem(routed.pbid(), routed.accountId(), routed.accountName(), routed.uidl(),
                 routed.fetchedAt(), routed.source(), routed.envelopeFrom(), routed.fallback(), raw, MessageHeaders.parse(raw));
-        List<Future<?>> pending = new ArrayList<>();
         Map<String, Rcpt> todo = new LinkedHashMap<>();
         for (RoutedRecipient rr : routed.recipients()) {
             if (!rr.reason().delivered() || todo.containsKey(rr.address())) {
@@ -81,8 +82,13 @@ public class DeliveryService {
         if (!todo.isEmpty()) {
             down = apply(item, submission.submit(item, List.copyOf(todo.values())), true, pending);
         }
-        pending.forEach(f -> publisher.await(cast(f)));
         return down ? Progress.TARGET_DOWN : Progress.DONE;
+    }
+
+    /** Waits until the broker acknowledged the outcome events of {@link #deliverRouted}: then an offset may advance. */
+    public void awaitPublished(List<Future<?>> pending) {
+        pending.forEach(f -> publisher.await(cast(f)));
+        pending.clear();
     }
 
     /** Retries due ledger rows of one message. */

@@ -25,6 +25,9 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DomainResource {
     @Inject
+    io.popbridge.router.routing.RoutingContextLoader contextLoader;
+
+    @Inject
     DomainService service;
 
     @GET
@@ -44,6 +47,7 @@ public class DomainResource {
     @RolesAllowed("admin")
     public Response create(@Valid @NotNull DomainRequest request, @Context UriInfo uri) {
         DomainView created = service.create(request);
+        contextLoader.invalidate(); // committed: the next message sees it
         return Response.created(uri.getAbsolutePathBuilder().path(created.name()).build()).entity(created).build();
     }
 
@@ -51,14 +55,20 @@ public class DomainResource {
     @Path("/{name}")
     @RolesAllowed("admin")
     public DomainView update(@PathParam("name") String name, @Valid @NotNull DomainRequest request) {
-        return service.update(name, request).orElseThrow(() -> ApiException.notFound("domain " + name));
+        try {
+            return service.update(name, request).orElseThrow(() -> ApiException.notFound("domain " + name));
+        } finally {
+            contextLoader.invalidate();
+        }
     }
 
     @DELETE
     @Path("/{name}")
     @RolesAllowed("admin")
     public Response delete(@PathParam("name") String name) {
-        if (!service.delete(name)) {
+        boolean deleted = service.delete(name);
+        contextLoader.invalidate();
+        if (!deleted) {
             throw ApiException.notFound("domain " + name);
         }
         return Response.noContent().build();

@@ -26,6 +26,9 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RuleResource {
     @Inject
+    io.popbridge.router.routing.RoutingContextLoader contextLoader;
+
+    @Inject
     RuleService service;
 
     @GET
@@ -45,6 +48,7 @@ public class RuleResource {
     @RolesAllowed("admin")
     public Response create(@Valid @NotNull RuleRequest request, @Context UriInfo uri) {
         RuleView created = service.create(request);
+        contextLoader.invalidate(); // committed: the next message sees it
         return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
     }
 
@@ -52,14 +56,20 @@ public class RuleResource {
     @Path("/{id}")
     @RolesAllowed("admin")
     public RuleView update(@PathParam("id") UUID id, @Valid @NotNull RuleRequest request) {
-        return service.update(id, request).orElseThrow(() -> ApiException.notFound("rule " + id));
+        try {
+            return service.update(id, request).orElseThrow(() -> ApiException.notFound("rule " + id));
+        } finally {
+            contextLoader.invalidate();
+        }
     }
 
     @DELETE
     @Path("/{id}")
     @RolesAllowed("admin")
     public Response delete(@PathParam("id") UUID id) {
-        if (!service.delete(id)) {
+        boolean deleted = service.delete(id);
+        contextLoader.invalidate();
+        if (!deleted) {
             throw ApiException.notFound("rule " + id);
         }
         return Response.noContent().build();
