@@ -62,14 +62,17 @@ public class AccountRepository {
         }
     }
 
+    /** A shorter interval takes effect now: the next poll is brought forward to at most one new interval away. */
     public boolean update(Account a) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("update account set id = ?, name = ?, host = ?, port = ?, "
                      + "security = ?, verify_certificate = ?, custom_ca = ?, auth = ?, username = ?, password_secret = ?, "
                      + "password_key_id = ?, poll_interval_seconds = ?, enabled = ?, max_message_bytes = ?, "
-                     + "retention_policy = ?, retention_days = ?, routing = ?, updated_at = ? where id = ?")) {
+                     + "retention_policy = ?, retention_days = ?, routing = ?, updated_at = ?, "
+                     + "next_poll_at = least(next_poll_at, now() + ? * interval '1 second') where id = ?")) {
             int i = bind(ps, a);
             ps.setTimestamp(i++, Timestamp.from(a.updatedAt()));
+            ps.setInt(i++, a.pollIntervalSeconds());
             ps.setObject(i, a.id());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {

@@ -4,6 +4,8 @@ import static io.popbridge.fetcher.FetcherTestSupport.account;
 import static io.popbridge.fetcher.FetcherTestSupport.column;
 import static io.popbridge.fetcher.FetcherTestSupport.create;
 import static io.popbridge.fetcher.FetcherTestSupport.unique;
+
+import io.popbridge.fetcher.FetcherTestSupport;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -65,6 +67,17 @@ class AccountResourceTest {
         assertThat(column("select password_secret from account where id = ?::uuid", id)).containsExactly(before);
         admin().delete("/api/v1/accounts/" + id).then().statusCode(204);
         admin().get("/api/v1/accounts/" + id).then().statusCode(404).body("code", equalTo("not_found"));
+    }
+
+    @Test
+    void a_shorter_interval_brings_the_next_poll_forward() {
+        String name = unique("interval");
+        String id = create(account(name, 110, "NONE", "pw", "KEEP", "\"pollIntervalSeconds\":3600,\"enabled\":false"));
+        FetcherTestSupport.update("update account set next_poll_at = now() + interval '1 hour' where id = ?::uuid", id);
+        admin().body(account(name, 110, "NONE", "", "KEEP", "\"pollIntervalSeconds\":60,\"enabled\":false"))
+                .put("/api/v1/accounts/" + id).then().statusCode(200);
+        assertThat(column("select (next_poll_at <= now() + interval '61 seconds')::text from account where id = ?::uuid", id))
+                .containsExactly("true");
     }
 
     @Test
