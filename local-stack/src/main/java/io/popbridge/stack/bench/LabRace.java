@@ -68,6 +68,12 @@ public final class LabRace {
         try {
             race.stack.start();
             race.configure();
+            int warmup = Integer.getInteger("warmup", 200);
+            if (warmup > 0) { // the services are long-running JVMs: time them warm, as they run in production
+                race.run("warm-up 10x" + warmup, 10, warmup, 0);
+                race.table.clear();
+                race.pendingFetchmail.clear();
+            }
             double peak = race.run("10x" + n10, 10, n10, 0, "fm-10x500-par");
             race.run("1x" + n1, 1, n1, 0, "fm-1x5000");
             race.run("catch-all " + nmd, 0, 0, nmd, "fm-multidrop");
@@ -143,7 +149,15 @@ public final class LabRace {
         pollAll(involved);
         int delivered = 0;
         long deadline = t0 + 900_000_000_000L;
+        long nextSample = t0;
         while ((delivered = deliveredFiles()) < expected && System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextSample) { // where the time goes: each stage's running total
+                System.out.printf("  t=%5.1fs fetched=%s routed=%s delivered=%s stored=%d%n", (System.nanoTime() - t0) / 1e9,
+                        metric(PopbridgeService.FETCHER, "popbridge_fetcher_messages_fetched_total"),
+                        metric(PopbridgeService.ROUTER, "popbridge_router_messages_total"),
+                        metric(PopbridgeService.DELIVERY, "popbridge_delivery_results_total{result=\"delivered\""), delivered);
+                nextSample += 2_000_000_000L;
+            }
             Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -159,6 +173,22 @@ public final class LabRace {
     }
 
     private final List<String[]> pendingFetchmail = new ArrayList<>();
+
+    /** The sum of a counter's series (lines starting with {@code prefix}) on a service's /q/metrics. */
+    private long metric(PopbridgeService service, String prefix) {
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.service(service).managementUrl() + "/q/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return (long) response.body().lines().filter(l -> l.startsWith(prefix))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
 
     private void pollAll(List<String> accounts) throws InterruptedException {
         ApiClient fetcher = stack.api(PopbridgeService.FETCHER);
@@ -222,17 +252,23 @@ public final class LabRace {
         return rows.stream().skip(1).mapToInt(r -> r.split("\t")[column].split(",").length).sum();
     }
 
-    private int deliveredFiles() throws IOException {
-        Path exch = labDir.resolve("exch");
-        if (!Files.exists(exch)) {
-            return 0;
+    /** Messages Postfix stored: entries of exch/<domain>/<user>/{new,cur}; plain listings, Postfix moves files meanwhile. */
+    private int deliveredFiles() {
+        int count = 0;
+        for (java.io.File domain : listFiles(labDir.resolve("exch").toFile())) {
+            for (java.io.File user : listFiles(domain)) {
+                for (String sub : List.of("new", "cur")) {
+                    String[] names = new java.io.File(user, sub).list();
+                    count += names == null ? 0 : names.length;
+                }
+            }
         }
-        try (Stream<Path> files = Files.walk(exch)) {
-            return (int) files.filter(p -> {
-                String dir = p.getParent() == null ? "" : p.getParent().getFileName().toString();
-                return (dir.equals("new") || dir.equals("cur")) && Files.isRegularFile(p);
-            }).count();
-        }
+        return count;
+    }
+
+    private static java.io.File[] listFiles(java.io.File dir) {
+        java.io.File[] files = dir.listFiles(java.io.File::isDirectory);
+        return files == null ? new java.io.File[0] : files;
     }
 
     private static int lines(Path file) throws IOException {
