@@ -1,4 +1,4 @@
-package io.popbridge.delivery.target;
+package io.popbridge.delivery.targets;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

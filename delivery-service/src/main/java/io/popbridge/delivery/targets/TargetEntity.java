@@ -1,4 +1,4 @@
-package io.popbridge.delivery.target;
+package io.popbridge.delivery.targets;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

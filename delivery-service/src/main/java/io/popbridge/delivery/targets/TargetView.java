@@ -1,4 +1,4 @@
-package io.popbridge.delivery.target;
+package io.popbridge.delivery.targets;
 
 import io.popbridge.delivery.smtp.SmtpSecurity;
 import java.time.Instant;

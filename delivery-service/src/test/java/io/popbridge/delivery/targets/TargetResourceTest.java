@@ -1,4 +1,4 @@
-package io.popbridge.delivery.target;
+package io.popbridge.delivery.targets;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
