@@ -86,7 +86,16 @@ final class SteadyLoad {
         byte[] bytes = message.toString().getBytes(StandardCharsets.US_ASCII);
         Path dir = labDir.resolve(String.format(Locale.ROOT, "pop/pop%03d/Maildir", box));
         Path tmp = dir.resolve("tmp/steady." + n + ".bench");
-        Files.createDirectories(tmp.getParent());
+        if (!Files.isDirectory(dir.resolve("new"))) { // load.sh removed the mailbox: make the Maildir as Dovecot would
+            for (String sub : List.of("tmp", "new", "cur")) {
+                Files.createDirectories(dir.resolve(sub));
+            }
+            for (Path p = dir.resolve("tmp"); !p.equals(labDir.resolve("pop")); p = p.getParent()) {
+                Files.setOwner(p, owner);
+            }
+            Files.setOwner(dir.resolve("new"), owner);
+            Files.setOwner(dir.resolve("cur"), owner);
+        }
         Files.write(tmp, bytes);
         Files.setOwner(tmp, owner);
         Files.move(tmp, dir.resolve("new/" + System.currentTimeMillis() + ".steady" + n + ".bench,S=" + bytes.length));
