@@ -25,9 +25,6 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class DomainResource {
     @Inject
-    io.popbridge.router.routing.RoutingContextLoader contextLoader;
-
-    @Inject
     DomainService service;
 
     @GET
@@ -47,7 +44,6 @@ public class DomainResource {
     @RolesAllowed("admin")
     public Response create(@Valid @NotNull DomainRequest request, @Context UriInfo uri) {
         DomainView created = service.create(request);
-        contextLoader.invalidate(); // committed: the next message sees it
         return Response.created(uri.getAbsolutePathBuilder().path(created.name()).build()).entity(created).build();
     }
 
@@ -55,20 +51,14 @@ public class DomainResource {
     @Path("/{name}")
     @RolesAllowed("admin")
     public DomainView update(@PathParam("name") String name, @Valid @NotNull DomainRequest request) {
-        try {
-            return service.update(name, request).orElseThrow(() -> ApiException.notFound("domain " + name));
-        } finally {
-            contextLoader.invalidate();
-        }
+        return service.update(name, request).orElseThrow(() -> ApiException.notFound("domain " + name));
     }
 
     @DELETE
     @Path("/{name}")
     @RolesAllowed("admin")
     public Response delete(@PathParam("name") String name) {
-        boolean deleted = service.delete(name);
-        contextLoader.invalidate();
-        if (!deleted) {
+        if (!service.delete(name)) {
             throw ApiException.notFound("domain " + name);
         }
         return Response.noContent().build();

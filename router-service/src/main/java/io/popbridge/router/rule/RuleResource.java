@@ -26,9 +26,6 @@ import java.util.UUID;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RuleResource {
     @Inject
-    io.popbridge.router.routing.RoutingContextLoader contextLoader;
-
-    @Inject
     RuleService service;
 
     @GET
@@ -48,7 +45,6 @@ public class RuleResource {
     @RolesAllowed("admin")
     public Response create(@Valid @NotNull RuleRequest request, @Context UriInfo uri) {
         RuleView created = service.create(request);
-        contextLoader.invalidate(); // committed: the next message sees it
         return Response.created(uri.getAbsolutePathBuilder().path(created.id().toString()).build()).entity(created).build();
     }
 
@@ -56,20 +52,14 @@ public class RuleResource {
     @Path("/{id}")
     @RolesAllowed("admin")
     public RuleView update(@PathParam("id") UUID id, @Valid @NotNull RuleRequest request) {
-        try {
-            return service.update(id, request).orElseThrow(() -> ApiException.notFound("rule " + id));
-        } finally {
-            contextLoader.invalidate();
-        }
+        return service.update(id, request).orElseThrow(() -> ApiException.notFound("rule " + id));
     }
 
     @DELETE
     @Path("/{id}")
     @RolesAllowed("admin")
     public Response delete(@PathParam("id") UUID id) {
-        boolean deleted = service.delete(id);
-        contextLoader.invalidate();
-        if (!deleted) {
+        if (!service.delete(id)) {
             throw ApiException.notFound("rule " + id);
         }
         return Response.noContent().build();

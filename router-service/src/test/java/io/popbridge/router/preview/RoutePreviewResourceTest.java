@@ -29,6 +29,25 @@ import org.junit.jupiter.api.Test;
 class RoutePreviewResourceTest {
 
     @Test
+    void a_domain_accepted_through_the_api_counts_for_the_very_next_message() {
+        Fixtures.acceptedDomains();
+        String domain = "fresh-" + System.nanoTime() + ".example";
+        String message = "Delivered-To: ann@" + domain + "\r\nMessage-ID: <fresh@x>\r\nSubject: s\r\n\r\nhi\r\n";
+        Map<String, Object> body = Map.of("message", message,
+                "routing", RoutingSettings.catchAll(List.of("example.com", domain), List.of("Delivered-To"), false));
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON).body(body)
+                .post("/api/v1/route-preview").then().statusCode(200)
+                .body("recipients[0].reason", equalTo("FALLBACK_FOREIGN_DOMAIN"));
+        given().auth().preemptive().basic("admin", "admin").contentType(ContentType.JSON)
+                .body(Map.of("name", domain, "fallback", "postmaster@example.com"))
+                .post("/api/v1/domains").then().statusCode(201);
+        // well inside router.context-ttl: only the invalidation on the API write makes the new domain visible
+        given().auth().preemptive().basic("viewer", "viewer").contentType(ContentType.JSON).body(body)
+                .post("/api/v1/route-preview").then().statusCode(200)
+                .body("recipients[0].reason", equalTo("ROUTED"));
+    }
+
+    @Test
     void explains_each_recipient_with_reason_and_source_and_publishes_nothing() {
         Fixtures.acceptedDomains();
         String message = new String(Eml.load("to-cc-fallback.eml"), StandardCharsets.UTF_8);
