@@ -1,12 +1,9 @@
 package io.popbridge.stack.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.popbridge.stack.LocalStack;
 import io.popbridge.stack.ReactorRoot;
 import io.popbridge.stack.StackPorts;
 import io.popbridge.stack.http.ApiClient;
-import io.popbridge.stack.http.ApiResponse;
-import io.popbridge.stack.http.Json;
 import io.popbridge.stack.service.PopbridgeService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +34,8 @@ public final class LabRace {
     private final LocalStack stack;
     private final Map<String, String> accountIds = new LinkedHashMap<>();
     private final List<String> table = new ArrayList<>();
+    /** The fetchmail scenarios that match the popbridge scenarios run, in order. */
+    private final List<String[]> pendingFetchmail = new ArrayList<>();
 
     private LabRace(Path root, Path labSrc, Path labDir, int sizeKb) {
         this.labSrc = labSrc;
@@ -172,8 +171,6 @@ public final class LabRace {
         return messages / seconds;
     }
 
-    private final List<String[]> pendingFetchmail = new ArrayList<>();
-
     /** The sum of a counter's series (lines starting with {@code prefix}) on a service's /q/metrics. */
     private long metric(PopbridgeService service, String prefix) {
         try {
@@ -300,9 +297,5 @@ public final class LabRace {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    static JsonNode json(ApiResponse response) {
-        return Json.parse(response.body());
     }
 }
