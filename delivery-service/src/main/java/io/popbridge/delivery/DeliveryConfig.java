@@ -78,11 +78,14 @@ public interface DeliveryConfig {
         @WithDefault("delivery-service")
         String groupId();
 
-        @WithDefault("20")
+        @WithDefault("100")
         int maxPollRecords();
 
-        /** Partitions delivered in parallel (each in order). */
-        @WithDefault("4")
+        /**
+         * Messages delivered at once (SMTP transactions in flight, bounded too by each target's maxConnections).
+         * Records of one pbid are delivered one after the other.
+         */
+        @WithDefault("8")
         int parallelism();
 
         /** Start the consumer at boot (off only for tests of other parts). */

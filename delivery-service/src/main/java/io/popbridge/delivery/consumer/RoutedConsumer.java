@@ -40,7 +40,7 @@ import org.jboss.logging.MDC;
 
 /**
  * Consumes popbridge.routed.v1 with manual commits: a record's offset is committed only after the outcome of each
- * of its recipients is durable. Partitions are delivered in parallel, each in order. When no target is reachable
+ * of its recipients is durable. Messages are delivered concurrently (one pbid's records in order). When no target is reachable
  * the partition is paused and the record consumed again after a growing pause (capped, so delivery resumes within
  * that time of the target's return); consumer lag shows the backlog meanwhile.
  */
@@ -78,6 +78,8 @@ public class RoutedConsumer {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.consumer().maxPollRecords());
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.DEFAULT_MAX_MESSAGE_BYTES + 1024 * 1024);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.DEFAULT_MAX_MESSAGE_BYTES + 1024 * 1024);
+        KafkaClientProperties.channelDefault(ConsumerConfig.FETCH_MIN_BYTES_CONFIG).ifPresent(v -> p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, v));
+        KafkaClientProperties.channelDefault(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG).ifPresent(v -> p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, v));
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) Duration.ofMinutes(30).toMillis());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -180,73 +182,100 @@ public class RoutedConsumer {
     private record PartitionResult(TopicPartition partition, Long commit, Long retryFrom) {
     }
 
+    /**
+     * Delivers a poll's records concurrently, one task per pbid (its records in order, so a replayed pbid is never
+     * sent twice at once). Each partition then commits up to its first record that must be consumed again; the
+     * records after it that were delivered meanwhile are no-ops when they come again (their ledger rows exist).
+     */
     private void process(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, Future<PartitionResult>> running = new LinkedHashMap<>();
+        Map<TopicPartition, Map<String, Future<Long>>> running = new LinkedHashMap<>();
         for (TopicPartition tp : records.partitions()) {
-            List<ConsumerRecord<String, byte[]>> batch = records.records(tp);
-            running.put(tp, workers.submit(() -> deliver(tp, batch)));
+            Map<String, List<ConsumerRecord<String, byte[]>>> byPbid = new LinkedHashMap<>();
+            records.records(tp).forEach(r -> byPbid.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r));
+            Map<String, Future<Long>> tasks = new LinkedHashMap<>();
+            byPbid.forEach((pbid, chain) -> tasks.put(pbid, workers.submit(() -> deliver(tp, chain))));
+            running.put(tp, tasks);
         }
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-        for (Map.Entry<TopicPartition, Future<PartitionResult>> e : running.entrySet()) {
-            PartitionResult r;
-            try {
-                r = e.getValue().get();
-            } catch (Exception failure) {
-                Log.errorf(failure, "delivery of partition %s failed; consuming it again", e.getKey());
-                r = new PartitionResult(e.getKey(), null, records.records(e.getKey()).get(0).offset());
-            }
+        running.forEach((tp, tasks) -> {
+            PartitionResult r = partitionResult(tp, records.records(tp), tasks);
             if (r.commit() != null) {
-                commits.put(r.partition(), new OffsetAndMetadata(r.commit()));
+                commits.put(tp, new OffsetAndMetadata(r.commit()));
             }
             if (r.retryFrom() != null) {
-                pause(r.partition(), r.retryFrom());
+                pause(tp, r.retryFrom());
             } else {
-                pauses.remove(r.partition());
+                pauses.remove(tp);
             }
-        }
+        });
         if (!commits.isEmpty()) {
             consumer.commitSync(commits);
         }
     }
 
-    /** Outcome acks are awaited once per batch, before the offset is handed back for the commit. */
-    private PartitionResult deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> batch) {
+    /** The partition's records in offset order: committed up to the first one whose delivery must be done again. */
+    private static PartitionResult partitionResult(TopicPartition tp, List<ConsumerRecord<String, byte[]>> records,
+                                                   Map<String, Future<Long>> tasks) {
+        long retryFrom = Long.MAX_VALUE;
+        for (Map.Entry<String, Future<Long>> task : tasks.entrySet()) {
+            try {
+                Long failedAt = task.getValue().get();
+                if (failedAt != null) {
+                    retryFrom = Math.min(retryFrom, failedAt);
+                }
+            } catch (Exception failure) {
+                Log.errorf(failure, "delivery of pbid %s in partition %s failed; consuming it again", task.getKey(), tp);
+                long first = records.stream().filter(r -> task.getKey().equals(String.valueOf(r.key())))
+                        .mapToLong(ConsumerRecord::offset).min().orElse(records.get(0).offset());
+                retryFrom = Math.min(retryFrom, first);
+            }
+        }
+        long end = records.get(records.size() - 1).offset() + 1;
+        if (retryFrom == Long.MAX_VALUE) {
+            return new PartitionResult(tp, end, null);
+        }
+        return new PartitionResult(tp, retryFrom > records.get(0).offset() ? retryFrom : null, retryFrom);
+    }
+
+    /**
+     * Delivers the records of one pbid in order; returns the offset of the first that must be consumed again (a
+     * target was down or delivery failed), or null. Outcome acks are awaited before the offset is handed back.
+     */
+    private Long deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain) {
         List<Future<?>> pending = new ArrayList<>();
         try {
-            return deliver(tp, batch, pending);
+            for (ConsumerRecord<String, byte[]> record : chain) {
+                if (!deliver(tp, record, pending)) {
+                    return record.offset();
+                }
+            }
+            return null;
         } finally {
             delivery.awaitPublished(pending);
         }
     }
 
-    private PartitionResult deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> batch, List<Future<?>> pending) {
-        Long commit = null;
-        for (ConsumerRecord<String, byte[]> record : batch) {
-            RoutedMail routed;
-            try {
-                routed = RoutedMail.fromHeaders(record.key(), record.headers());
-            } catch (ContractException | IllegalArgumentException | NullPointerException e) {
-                Log.errorf("skipping routed record %s-%d@%d that breaks the contract: %s", tp.topic(), tp.partition(),
-                        record.offset(), e.getMessage());
-                commit = record.offset() + 1;
-                continue;
-            }
-            MDC.put("pbid", routed.pbid());
-            MDC.put("account", routed.accountId());
-            try {
-                if (delivery.deliverRouted(routed, record.value(), pending) == DeliveryService.Progress.TARGET_DOWN) {
-                    return new PartitionResult(tp, commit, record.offset());
-                }
-            } catch (RuntimeException e) {
-                Log.errorf(e, "pbid %s: delivery failed; the record will be consumed again", routed.pbid());
-                return new PartitionResult(tp, commit, record.offset());
-            } finally {
-                MDC.remove("pbid");
-                MDC.remove("account");
-            }
-            commit = record.offset() + 1;
+    /** False if the record must be consumed again. */
+    private boolean deliver(TopicPartition tp, ConsumerRecord<String, byte[]> record, List<Future<?>> pending) {
+        RoutedMail routed;
+        try {
+            routed = RoutedMail.fromHeaders(record.key(), record.headers());
+        } catch (ContractException | IllegalArgumentException | NullPointerException e) {
+            Log.errorf("skipping routed record %s-%d@%d that breaks the contract: %s", tp.topic(), tp.partition(),
+                    record.offset(), e.getMessage());
+            return true;
         }
-        return new PartitionResult(tp, commit, null);
+        MDC.put("pbid", routed.pbid());
+        MDC.put("account", routed.accountId());
+        try {
+            return delivery.deliverRouted(routed, record.value(), pending) != DeliveryService.Progress.TARGET_DOWN;
+        } catch (RuntimeException e) {
+            Log.errorf(e, "pbid %s: delivery failed; the record will be consumed again", routed.pbid());
+            return false;
+        } finally {
+            MDC.remove("pbid");
+            MDC.remove("account");
+        }
     }
 
     private void pause(TopicPartition tp, long offset) {

@@ -36,7 +36,7 @@ public class FetchedPublisher {
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, KafkaClientProperties.compression());
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(Topics.DEFAULT_MAX_MESSAGE_BYTES + 1024 * 1024));
         config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(128 * 1024 * 1024));
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));

@@ -41,7 +41,13 @@ public final class LabRace {
         this.labSrc = labSrc;
         this.labDir = labDir;
         this.sizeKb = sizeKb;
-        this.stack = LocalStack.builder()
+        LocalStack.Builder builder = LocalStack.builder();
+        for (String option : System.getProperty("bench.jvm.options", "").split("\\s+")) {
+            if (!option.isBlank()) { // e.g. a profiler or another GC for an experiment
+                builder.serviceJvmOption(option);
+            }
+        }
+        this.stack = builder
                 .reactorRoot(root)
                 .home(root.resolve(".local/bench"))
                 .ports(StackPorts.free())
@@ -144,6 +150,7 @@ public final class LabRace {
         if (catchAll > 0) {
             involved.add(accountIds.get("catchall"));
         }
+        CpuProfile cpuBefore = CpuProfile.snapshot();
         long t0 = System.nanoTime();
         pollAll(involved);
         int delivered = 0;
@@ -160,13 +167,15 @@ public final class LabRace {
             Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        String cpu = CpuProfile.snapshot().since(cpuBefore);
         pollAll(involved); // deletes what is final (DELETE_AFTER_DELIVERY)
         Thread.sleep(2000);
         String verify = shell(labSrc.resolve("verify.sh").toString()).trim();
         table.add(String.format(Locale.ROOT, "%-22s %-10s %6d %9.2f %9.1f  %s", scenario, "popbridge", messages, seconds,
                 messages / seconds, lastLine(verify)));
-        System.out.printf("[race] %s: popbridge %d messages (%d deliveries, %d seen) in %.2f s = %.1f msg/s%n  %s%n",
-                scenario, messages, expected, delivered, seconds, messages / seconds, lastLine(verify));
+        table.add(String.format(Locale.ROOT, "%-22s %-10s %s", "", "", cpu));
+        System.out.printf("[race] %s: popbridge %d messages (%d deliveries, %d seen) in %.2f s = %.1f msg/s%n  %s%n  %s%n",
+                scenario, messages, expected, delivered, seconds, messages / seconds, lastLine(verify), cpu);
         pendingFetchmail.add(fetchmailScenarios);
         return messages / seconds;
     }

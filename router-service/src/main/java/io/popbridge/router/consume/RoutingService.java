@@ -31,17 +31,23 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Turns one fetched record into what must be published: decides (or finds the stored decision of an earlier
- * consumption of the same pbid), applies the duplicate ledger and stores the decision, in one transaction.
+ * Turns fetched records into what must be published: decides (or finds the stored decision of an earlier
+ * consumption of the same pbid), applies the duplicate ledger and stores the decisions, one transaction per batch.
  * Input problems never throw; only database failures do (they are temporary: the consumer retries).
  */
 @ApplicationScoped
@@ -57,41 +63,69 @@ public class RoutingService {
     @Inject
     RouterConfig config;
 
+    /**
+     * Prepares a batch of consumed records in one transaction (one commit instead of one per message): earlier
+     * decisions are looked up in one query and new ones saved in one batch. Returns one result per record, in order.
+     */
     @Transactional
-    public RoutingResult prepare(String key, Headers headers, byte[] value, Instant recordTime) throws SQLException {
-        if (!Pbid.isValid(key)) {
-            return new RoutingResult.Skip("record key is not a pbid");
-        }
-        Optional<StoredRouting> stored = store.find(key);
-        if (stored.isPresent()) {
-            return replay(stored.get(), value);
-        }
-        String accountId = KafkaHeaders.optional(headers, KafkaHeaders.ACCOUNT_ID, "");
-        if (accountId.isBlank()) {
-            return new RoutingResult.Skip("no " + KafkaHeaders.ACCOUNT_ID + " header");
-        }
-        RawMessage message = RawMessage.parse(value);
+    public List<RoutingResult> prepare(List<ConsumerRecord<String, byte[]>> records) throws SQLException {
+        Map<String, StoredRouting> decided = new HashMap<>(store.findAll(
+                records.stream().map(ConsumerRecord::key).filter(Pbid::isValid).collect(Collectors.toSet())));
+        Map<String, StoredRouting> fresh = new LinkedHashMap<>();
+        Set<String> replayed = new HashSet<>();
         RoutingContext context = contextLoader.load();
         Instant now = Instant.now();
+        // oldest first across partitions: of two copies of a message, the one fetched first is routed
+        List<ConsumerRecord<String, byte[]>> byAge = new ArrayList<>(records);
+        byAge.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
+        for (ConsumerRecord<String, byte[]> record : byAge) {
+            String key = record.key();
+            if (!Pbid.isValid(key) || decided.containsKey(key)) {
+                continue;
+            }
+            String accountId = KafkaHeaders.optional(record.headers(), KafkaHeaders.ACCOUNT_ID, "");
+            if (!accountId.isBlank()) {
+                StoredRouting routing = decide(key, record.headers(), record.value(),
+                        Instant.ofEpochMilli(record.timestamp()), context, now);
+                decided.put(key, routing);
+                fresh.put(key, routing);
+            }
+        }
+        for (String lost : store.insertAll(now, fresh)) { // another consumer decided first: publish its decision
+            decided.put(lost, store.findAll(Set.of(lost)).get(lost));
+            fresh.remove(lost);
+        }
+        List<RoutingResult> results = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            String key = record.key();
+            if (!Pbid.isValid(key)) {
+                results.add(new RoutingResult.Skip("record key is not a pbid"));
+            } else if (!decided.containsKey(key)) {
+                results.add(new RoutingResult.Skip("no " + KafkaHeaders.ACCOUNT_ID + " header"));
+            } else { // a second record of the same pbid in this batch is a replay of the first one's decision
+                results.add(toPublish(decided.get(key), record.value(), !fresh.containsKey(key) || !replayed.add(key)));
+            }
+        }
+        return results;
+    }
+
+    private StoredRouting decide(String key, Headers headers, byte[] value, Instant recordTime, RoutingContext context,
+                                 Instant now) throws SQLException {
+        RawMessage message = RawMessage.parse(value);
         FetchedMail fetched;
         RoutingDecision decision;
         try {
             fetched = FetchedMail.fromHeaders(key, headers);
             decision = decide(message, fetched.routing(), context);
         } catch (ContractException e) {
-            fetched = lenientMetadata(key, accountId, headers, recordTime);
+            fetched = lenientMetadata(key, KafkaHeaders.optional(headers, KafkaHeaders.ACCOUNT_ID, ""), headers, recordTime);
             decision = Router.malformedMetadata(message, e.getMessage(), context);
         }
         if (value == null || value.length == 0) { // nothing to deliver as addressed: the fallback gets the empty record
             decision = Router.malformedMetadata(message, "the record has no message bytes",
                     withAccountFallback(fetched.routing(), context));
         }
-        decision = applyLedger(key, decision, now);
-        StoredRouting routing = publication(fetched, decision, now);
-        if (!store.insert(key, now, routing)) { // another consumer decided first: publish its decision
-            return replay(store.find(key).orElseThrow(), value);
-        }
-        return toPublish(routing, value, false);
+        return publication(fetched, applyLedger(key, decision, now), now);
     }
 
     /** Routing bugs must not stall the partition: an unexpected exception sends the message to the fallback. */
@@ -163,10 +197,6 @@ public class RoutingService {
             routedHeaders = Optional.of(map);
         }
         return new StoredRouting(outcome, routedHeaders, decision.removeHeaders());
-    }
-
-    private static RoutingResult replay(StoredRouting stored, byte[] value) {
-        return toPublish(stored, value, true);
     }
 
     private static RoutingResult.Publish toPublish(StoredRouting routing, byte[] value, boolean replay) {

@@ -2,6 +2,8 @@ package io.popbridge.common.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Base properties for a Kafka client a service builds itself: everything configured under {@code kafka.*}
@@ -9,6 +11,9 @@ import java.util.Map;
  * in the {@code @Identifier("default-kafka-broker")} map, minus the keys only Quarkus understands.
  */
 public final class KafkaClientProperties {
+    /** Prefix of the settings every SmallRye channel gets; clients a service builds itself use the same values. */
+    private static final String CHANNEL_DEFAULTS = "mp.messaging.connector.smallrye-kafka.";
+
     private KafkaClientProperties() {
     }
 
@@ -20,5 +25,15 @@ public final class KafkaClientProperties {
             }
         });
         return config;
+    }
+
+    /** The producers' compression codec, as configured for the channels (one setting for the whole service). */
+    public static String compression() {
+        return channelDefault("compression.type").orElse("none");
+    }
+
+    /** A Kafka client setting as configured for every channel, e.g. {@code fetch.min.bytes}. */
+    public static Optional<String> channelDefault(String key) {
+        return ConfigProvider.getConfig().getOptionalValue(CHANNEL_DEFAULTS + key, String.class);
     }
 }
