@@ -188,11 +188,11 @@ public class RoutedConsumer {
      * records after it that were delivered meanwhile are no-ops when they come again (their ledger rows exist).
      */
     private void process(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, Map<String, Future<Long>>> running = new LinkedHashMap<>();
+        Map<TopicPartition, Map<String, Future<Chain>>> running = new LinkedHashMap<>();
         for (TopicPartition tp : records.partitions()) {
             Map<String, List<ConsumerRecord<String, byte[]>>> byPbid = new LinkedHashMap<>();
             records.records(tp).forEach(r -> byPbid.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r));
-            Map<String, Future<Long>> tasks = new LinkedHashMap<>();
+            Map<String, Future<Chain>> tasks = new LinkedHashMap<>();
             byPbid.forEach((pbid, chain) -> tasks.put(pbid, workers.submit(() -> deliver(tp, chain))));
             running.put(tp, tasks);
         }
@@ -213,15 +213,19 @@ public class RoutedConsumer {
         }
     }
 
-    /** The partition's records in offset order: committed up to the first one whose delivery must be done again. */
-    private static PartitionResult partitionResult(TopicPartition tp, List<ConsumerRecord<String, byte[]>> records,
-                                                   Map<String, Future<Long>> tasks) {
+    /**
+     * The partition's records in offset order: committed up to the first one whose delivery must be done again.
+     * Outcome acks are awaited here, once per poll rather than once per message, before the offset may advance.
+     */
+    private PartitionResult partitionResult(TopicPartition tp, List<ConsumerRecord<String, byte[]>> records,
+                                            Map<String, Future<Chain>> tasks) {
         long retryFrom = Long.MAX_VALUE;
-        for (Map.Entry<String, Future<Long>> task : tasks.entrySet()) {
+        for (Map.Entry<String, Future<Chain>> task : tasks.entrySet()) {
             try {
-                Long failedAt = task.getValue().get();
-                if (failedAt != null) {
-                    retryFrom = Math.min(retryFrom, failedAt);
+                Chain chain = task.getValue().get();
+                delivery.awaitPublished(chain.pending());
+                if (chain.retryFrom() != null) {
+                    retryFrom = Math.min(retryFrom, chain.retryFrom());
                 }
             } catch (Exception failure) {
                 Log.errorf(failure, "delivery of pbid %s in partition %s failed; consuming it again", task.getKey(), tp);
@@ -237,22 +241,19 @@ public class RoutedConsumer {
         return new PartitionResult(tp, retryFrom > records.get(0).offset() ? retryFrom : null, retryFrom);
     }
 
-    /**
-     * Delivers the records of one pbid in order; returns the offset of the first that must be consumed again (a
-     * target was down or delivery failed), or null. Outcome acks are awaited before the offset is handed back.
-     */
-    private Long deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain) {
+    /** What became of one pbid's records: the offset to consume again (or null), and its unacknowledged outcomes. */
+    private record Chain(Long retryFrom, List<Future<?>> pending) {
+    }
+
+    /** Delivers the records of one pbid in order, up to the first that must be consumed again. */
+    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain) {
         List<Future<?>> pending = new ArrayList<>();
-        try {
-            for (ConsumerRecord<String, byte[]> record : chain) {
-                if (!deliver(tp, record, pending)) {
-                    return record.offset();
-                }
+        for (ConsumerRecord<String, byte[]> record : chain) {
+            if (!deliver(tp, record, pending)) {
+                return new Chain(record.offset(), pending);
             }
-            return null;
-        } finally {
-            delivery.awaitPublished(pending);
         }
+        return new Chain(null, pending);
     }
 
     /** False if the record must be consumed again. */

@@ -46,4 +46,39 @@ class SmtpBodyTest {
         assertThat(body.eightBit()).isTrue();
         assertThat(new SmtpBody(new byte[0], "plain\n".getBytes(StandardCharsets.US_ASCII)).eightBit()).isFalse();
     }
+
+    @Test
+    void the_fast_path_for_crlf_mail_writes_exactly_what_the_normaliser_writes() throws IOException {
+        java.util.Random random = new java.util.Random(20261122);
+        byte[] alphabet = ".ab\r\n.".getBytes(StandardCharsets.US_ASCII);
+        int canonicalSeen = 0;
+        for (int run = 0; run < 5000; run++) {
+            byte[] original;
+            if (run % 2 == 0) { // CRLF lines, many starting with dots: the fast path
+                StringBuilder sb = new StringBuilder();
+                for (int line = random.nextInt(6); line > 0; line--) {
+                    sb.append(".a.b..".substring(random.nextInt(6))).append("\r\n");
+                }
+                original = sb.toString().getBytes(StandardCharsets.US_ASCII);
+            } else {
+                original = new byte[random.nextInt(12)];
+                for (int i = 0; i < original.length; i++) {
+                    original[i] = alphabet[random.nextInt(alphabet.length)];
+                }
+            }
+            SmtpBody body = new SmtpBody("X-P: 1\r\n".getBytes(StandardCharsets.US_ASCII), original);
+            canonicalSeen += SmtpBody.canonical(original) ? 1 : 0;
+            for (boolean dotStuff : new boolean[] {true, false}) {
+                ByteArrayOutputStream fast = new ByteArrayOutputStream();
+                ByteArrayOutputStream general = new ByteArrayOutputStream();
+                body.write(fast, dotStuff);
+                body.writeNormalised(general, dotStuff);
+                assertThat(fast.toByteArray()).as("run %d, dotStuff %s", run, dotStuff).isEqualTo(general.toByteArray());
+                if (!dotStuff) {
+                    assertThat(body.normalisedLength()).isEqualTo(general.size());
+                }
+            }
+        }
+        assertThat(canonicalSeen).as("inputs that took the fast path").isGreaterThan(2500);
+    }
 }

@@ -25,6 +25,8 @@ public final class AddressParser {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern DOT_ATOM = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*");
     private static final int MAX_HEADER_VALUE = 64 * 1024;
+    /** A bare addr-spec, optionally in angle brackets: what most envelope headers hold (no mime4j parser needed). */
+    private static final Pattern SIMPLE = Pattern.compile("(<)?(" + DOT_ATOM.pattern() + ")@([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*)(>)?");
 
     private AddressParser() {
     }
@@ -41,6 +43,17 @@ public final class AddressParser {
         if (control.isPresent()) {
             return ParsedAddresses.none("contains a control character (" + control.get() + ")");
         }
+        java.util.regex.Matcher simple = SIMPLE.matcher(value.strip());
+        if (simple.matches() && (simple.group(1) == null) == (simple.group(4) == null)) {
+            Verdict verdict = check(simple.group(2), simple.group(3));
+            return verdict instanceof Verdict.Valid valid ? new ParsedAddresses(List.of(valid.address()), List.of())
+                    : new ParsedAddresses(List.of(), List.of(((Verdict.Invalid) verdict).why()));
+        }
+        return parseWithMime4j(value);
+    }
+
+    /** The general path (display names, comments, groups, encoded words, quoted local parts). */
+    static ParsedAddresses parseWithMime4j(String value) {
         List<Mailbox> mailboxes;
         List<String> rejected = new ArrayList<>();
         try {

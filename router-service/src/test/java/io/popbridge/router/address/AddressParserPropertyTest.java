@@ -90,6 +90,31 @@ class AddressParserPropertyTest {
     }
 
     @Test
+    void the_fast_path_for_bare_addresses_agrees_with_mime4j() {
+        Random random = new Random(SEED + 3);
+        String[] pieces = {"a", "Z", "0", "-", ".", "..", "+", "'", "_", "~", "@", "<", ">", " ", "xn--bcher-kva", "-x", "x-"};
+        int fast = 0;
+        for (int run = 0; run < RUNS; run++) {
+            StringBuilder value = new StringBuilder(random.nextBoolean() ? "<" : "");
+            for (int i = 1 + random.nextInt(4); i > 0; i--) {
+                value.append(pieces[random.nextInt(pieces.length)]);
+            }
+            value.append(random.nextInt(4) == 0 ? "" : "@");
+            for (int i = 1 + random.nextInt(4); i > 0; i--) {
+                value.append(pieces[random.nextInt(pieces.length)]);
+            }
+            value.append(random.nextBoolean() ? ">" : "").append(random.nextInt(5) == 0 ? " " : "");
+            String v = value.toString();
+            ParsedAddresses general = AddressParser.parseWithMime4j(v);
+            ParsedAddresses parsed = AddressParser.parseList(v);
+            fast += general.addresses().size() == 1 ? 1 : 0;
+            assertThat(parsed.addresses()).as("seed %d run %d: %s", SEED + 3, run, v).isEqualTo(general.addresses());
+            assertThat(parsed.rejected().isEmpty()).as("seed %d run %d: %s", SEED + 3, run, v).isEqualTo(general.rejected().isEmpty());
+        }
+        assertThat(fast).as("inputs that are one valid address").isGreaterThan(RUNS / 20);
+    }
+
+    @Test
     void raw_message_parsing_survives_random_bytes() {
         Random random = new Random(SEED + 2);
         for (int run = 0; run < RUNS; run++) {
