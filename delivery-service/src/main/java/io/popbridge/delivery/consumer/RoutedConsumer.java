@@ -8,6 +8,7 @@ import io.popbridge.contract.ContractException;
 import io.popbridge.contract.RoutedMail;
 import io.popbridge.contract.Topics;
 import io.popbridge.delivery.DeliveryConfig;
+import io.popbridge.delivery.ledger.LedgerRow;
 import io.popbridge.delivery.submission.DeliveryService;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -188,12 +189,14 @@ public class RoutedConsumer {
      * records after it that were delivered meanwhile are no-ops when they come again (their ledger rows exist).
      */
     private void process(ConsumerRecords<String, byte[]> records) {
+        Map<String, List<LedgerRow>> known = knownRows(records);
         Map<TopicPartition, Map<String, Future<Chain>>> running = new LinkedHashMap<>();
         for (TopicPartition tp : records.partitions()) {
             Map<String, List<ConsumerRecord<String, byte[]>>> byPbid = new LinkedHashMap<>();
             records.records(tp).forEach(r -> byPbid.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r));
             Map<String, Future<Chain>> tasks = new LinkedHashMap<>();
-            byPbid.forEach((pbid, chain) -> tasks.put(pbid, workers.submit(() -> deliver(tp, chain))));
+            byPbid.forEach((pbid, chain) -> tasks.put(pbid, workers.submit(() -> deliver(tp, chain,
+                    known == null ? null : known.getOrDefault(pbid, List.of())))));
             running.put(tp, tasks);
         }
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
@@ -245,11 +248,26 @@ public class RoutedConsumer {
     private record Chain(Long retryFrom, List<Future<?>> pending) {
     }
 
-    /** Delivers the records of one pbid in order, up to the first that must be consumed again. */
-    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain) {
+    /** The ledger rows of every pbid of the poll in one query; null (each message reads its own) if that fails. */
+    private Map<String, List<LedgerRow>> knownRows(ConsumerRecords<String, byte[]> records) {
+        java.util.Set<String> pbids = new java.util.HashSet<>();
+        records.forEach(r -> pbids.add(String.valueOf(r.key())));
+        try {
+            return delivery.ledgerRows(pbids);
+        } catch (RuntimeException e) {
+            Log.warnf("reading the ledger for %d messages failed (%s); each message reads its own", pbids.size(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Delivers the records of one pbid in order, up to the first that must be consumed again. {@code known}: the
+     * pbid's ledger rows before the poll, valid for its first record only (the next one sees what that one wrote).
+     */
+    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain, List<LedgerRow> known) {
         List<Future<?>> pending = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : chain) {
-            if (!deliver(tp, record, pending)) {
+            if (!deliver(tp, record, record == chain.get(0) ? known : null, pending)) {
                 return new Chain(record.offset(), pending);
             }
         }
@@ -257,7 +275,8 @@ public class RoutedConsumer {
     }
 
     /** False if the record must be consumed again. */
-    private boolean deliver(TopicPartition tp, ConsumerRecord<String, byte[]> record, List<Future<?>> pending) {
+    private boolean deliver(TopicPartition tp, ConsumerRecord<String, byte[]> record, List<LedgerRow> known,
+                            List<Future<?>> pending) {
         RoutedMail routed;
         try {
             routed = RoutedMail.fromHeaders(record.key(), record.headers());
@@ -269,7 +288,9 @@ public class RoutedConsumer {
         MDC.put("pbid", routed.pbid());
         MDC.put("account", routed.accountId());
         try {
-            return delivery.deliverRouted(routed, record.value(), pending) != DeliveryService.Progress.TARGET_DOWN;
+            DeliveryService.Progress progress = known == null ? delivery.deliverRouted(routed, record.value(), pending)
+                    : delivery.deliverRouted(routed, record.value(), known, pending);
+            return progress != DeliveryService.Progress.TARGET_DOWN;
         } catch (RuntimeException e) {
             Log.errorf(e, "pbid %s: delivery failed; the record will be consumed again", routed.pbid());
             return false;

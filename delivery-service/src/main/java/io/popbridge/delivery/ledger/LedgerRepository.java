@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,6 +30,27 @@ public class LedgerRepository {
 
     public List<LedgerRow> findByPbid(String pbid) {
         return query("select " + COLUMNS + " from delivery.delivery where pbid = ?", pbid);
+    }
+
+    /** The rows of many pbids in one query (a poll's worth), by pbid; pbids without rows are absent. */
+    public Map<String, List<LedgerRow>> findByPbids(Collection<String> pbids) {
+        Map<String, List<LedgerRow>> rows = new HashMap<>();
+        if (pbids.isEmpty()) {
+            return rows;
+        }
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from delivery.delivery where pbid = any(?)")) {
+            ps.setArray(1, c.createArrayOf("text", pbids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    LedgerRow row = row(rs);
+                    rows.computeIfAbsent(row.pbid(), k -> new ArrayList<>()).add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException("delivery ledger query failed: " + e.getMessage(), e);
+        }
     }
 
     public Optional<LedgerRow> find(UUID id) {

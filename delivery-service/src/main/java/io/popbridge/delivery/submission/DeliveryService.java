@@ -58,8 +58,13 @@ public class DeliveryService {
      * caller awaits them ({@link #awaitPublished}) once per batch before it commits, instead of once per message.
      */
     public Progress deliverRouted(RoutedMail routed, byte[] raw, List<Future<?>> pending) {
+        return deliverRouted(routed, raw, ledger.findByPbid(routed.pbid()), pending);
+    }
+
+    /** The same, with the pbid's ledger rows already read (for a whole poll in one query: {@link #ledgerRows}). */
+    public Progress deliverRouted(RoutedMail routed, byte[] raw, List<LedgerRow> rows, List<Future<?>> pending) {
         Map<String, LedgerRow> existing = new HashMap<>();
-        ledger.findByPbid(routed.pbid()).forEach(r -> existing.put(r.recipient(), r));
+        rows.forEach(r -> existing.put(r.recipient(), r));
         MailItem item = new MailItem(routed.pbid(), routed.accountId(), routed.accountName(), routed.uidl(),
                 routed.fetchedAt(), routed.source(), routed.envelopeFrom(), routed.fallback(), raw, MessageHeaders.parse(raw));
         Map<String, Rcpt> todo = new LinkedHashMap<>();
@@ -83,6 +88,11 @@ public class DeliveryService {
             down = apply(item, submission.submit(item, List.copyOf(todo.values())), true, pending);
         }
         return down ? Progress.TARGET_DOWN : Progress.DONE;
+    }
+
+    /** The ledger rows of these pbids, by pbid (one query). */
+    public Map<String, List<LedgerRow>> ledgerRows(java.util.Collection<String> pbids) {
+        return ledger.findByPbids(pbids);
     }
 
     /** Waits until the broker acknowledged the outcome events of {@link #deliverRouted}: then an offset may advance. */

@@ -73,7 +73,7 @@ public final class LabRace {
         try {
             race.stack.start();
             race.configure();
-            int warmup = Integer.getInteger("warmup", 200);
+            int warmup = Integer.getInteger("warmup", 1500);
             if (warmup > 0) { // the services are long-running JVMs: time them warm, as they run in production
                 race.run("warm-up 10x" + warmup, 10, warmup, 0);
                 race.table.clear();
