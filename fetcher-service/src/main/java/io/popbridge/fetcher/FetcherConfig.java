@@ -9,7 +9,10 @@ import java.util.Optional;
 /** Typed configuration of the fetcher (keys {@code fetcher.*} in application.properties). */
 @ConfigMapping(prefix = "fetcher")
 public interface FetcherConfig {
-    /** Lease owner id of this replica; defaults to the host name plus a random suffix. */
+    /**
+     * Lease owner id of this replica, unique among running replicas and stable across its restarts; defaults to
+     * the host name (the pod name on Kubernetes). Set it when several fetchers run on one host.
+     */
     Optional<String> instanceId();
 
     Poll poll();
@@ -48,6 +51,21 @@ public interface FetcherConfig {
         /** No byte from the server for this long ends the poll with TIMEOUT. */
         @WithDefault("60s")
         Duration readTimeout();
+
+        /**
+         * Published messages not yet final above which a poll waits before its next RETR (0 = no limit): keeps a
+         * message's time from RETR to delivery short when a poll brings a burst (see InFlight).
+         */
+        @WithDefault("400")
+        int maxInFlight();
+
+        /** Longest wait for room in one poll; after that the poll fetches on without waiting. */
+        @WithDefault("10s")
+        java.time.Duration inFlightWait();
+
+        /** A published message counts as in flight for at most this long. */
+        @WithDefault("2m")
+        java.time.Duration inFlightExpiry();
 
         /** Messages published before waiting for the broker's acks and writing the ledger in one batch. */
         @WithDefault("200")

@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -190,13 +191,14 @@ public class RoutedConsumer {
      */
     private void process(ConsumerRecords<String, byte[]> records) {
         Map<String, List<LedgerRow>> known = knownRows(records);
+        AtomicBoolean stop = new AtomicBoolean(); // set by the first message that must come again (target down)
         Map<TopicPartition, Map<String, Future<Chain>>> running = new LinkedHashMap<>();
         for (TopicPartition tp : records.partitions()) {
             Map<String, List<ConsumerRecord<String, byte[]>>> byPbid = new LinkedHashMap<>();
             records.records(tp).forEach(r -> byPbid.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r));
             Map<String, Future<Chain>> tasks = new LinkedHashMap<>();
             byPbid.forEach((pbid, chain) -> tasks.put(pbid, workers.submit(() -> deliver(tp, chain,
-                    known == null ? null : known.getOrDefault(pbid, List.of())))));
+                    known == null ? null : known.getOrDefault(pbid, List.of()), stop))));
             running.put(tp, tasks);
         }
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
@@ -263,11 +265,15 @@ public class RoutedConsumer {
     /**
      * Delivers the records of one pbid in order, up to the first that must be consumed again. {@code known}: the
      * pbid's ledger rows before the poll, valid for its first record only (the next one sees what that one wrote).
+     * Once a message of the poll found its target down ({@code stop}), the rest is not attempted: at most the
+     * workers' number of connection attempts wait for a timeout before the partitions pause.
      */
-    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain, List<LedgerRow> known) {
+    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain, List<LedgerRow> known,
+                          AtomicBoolean stop) {
         List<Future<?>> pending = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : chain) {
-            if (!deliver(tp, record, record == chain.get(0) ? known : null, pending)) {
+            if (stop.get() || !deliver(tp, record, record == chain.get(0) ? known : null, pending)) {
+                stop.set(true);
                 return new Chain(record.offset(), pending);
             }
         }

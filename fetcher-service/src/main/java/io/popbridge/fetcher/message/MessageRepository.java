@@ -20,6 +20,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,10 +41,14 @@ public class MessageRepository {
     @Inject
     ObjectMapper json;
 
-    /** Stores a batch of events (duplicates by Kafka coordinates are ignored) and re-folds the affected messages. */
-    public void store(List<StoredOutcome> outcomes) {
+    /**
+     * Stores a batch of events (duplicates by Kafka coordinates are ignored) and re-folds the affected messages;
+     * returns the pbids that are settled now: final, or waiting for a delivery retry (no longer in the pipeline).
+     */
+    public Set<String> store(List<StoredOutcome> outcomes) {
+        Set<String> settled = new HashSet<>();
         if (outcomes.isEmpty()) {
-            return;
+            return settled;
         }
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
@@ -62,6 +67,9 @@ public class MessageRepository {
                         OutcomeEvent last = e.getValue();
                         List<OutcomeEvent> events = all.getOrDefault(e.getKey(), List.of());
                         MessageLifecycle.State state = MessageLifecycle.fold(events);
+                        if (state.status() == MessageStatus.FINAL || state.status() == MessageStatus.DEFERRED) {
+                            settled.add(e.getKey());
+                        }
                         ps.setString(1, e.getKey());
                         ps.setObject(2, parseUuid(last.accountId()));
                         ps.setString(3, last.uidl());
@@ -75,6 +83,7 @@ public class MessageRepository {
                     ps.executeBatch();
                 }
                 c.commit();
+                return settled;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

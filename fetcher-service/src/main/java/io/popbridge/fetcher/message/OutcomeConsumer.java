@@ -1,6 +1,7 @@
 package io.popbridge.fetcher.message;
 
 import io.popbridge.contract.OutcomeEvent;
+import io.popbridge.fetcher.poll.InFlight;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,6 +24,9 @@ public class OutcomeConsumer {
     @Inject
     MessageRepository messages;
 
+    @Inject
+    InFlight inFlight;
+
     @Incoming(CHANNEL)
     @Blocking
     public void consume(ConsumerRecords<String, OutcomeEvent> records) throws InterruptedException {
@@ -36,7 +40,7 @@ public class OutcomeConsumer {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                messages.store(batch);
+                inFlight.finished(messages.store(batch));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= 10) {

@@ -37,12 +37,16 @@ public class AdminNotifier {
         if (config.notification().adminAddress().isEmpty()) {
             return false;
         }
-        try {
-            mailer.send(Mail.withText(config.notification().adminAddress().get(), subject, text));
-            return true;
-        } catch (RuntimeException e) {
-            Log.warnf("admin notification '%s' could not be sent: %s", subject, e.getMessage());
-            return false;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                mailer.send(Mail.withText(config.notification().adminAddress().get(), subject, text));
+                return true;
+            } catch (RuntimeException e) { // once more: a relay may drop a connection the client still holds (421)
+                Log.warnf("admin notification '%s' could not be sent (attempt %d): %s", subject, attempt, e.getMessage());
+                if (attempt == 2) {
+                    return false; // a "recovered" notice is tried again at the next successful poll
+                }
+            }
         }
     }
 }

@@ -103,4 +103,16 @@ public class LeaseRepository {
             throw new IllegalStateException("cannot renew the lease: " + e.getMessage(), e);
         }
     }
+
+    /** Releases every lease {@code owner} holds (at startup: polls of a killed predecessor with the same id). */
+    public int releaseAll(String owner) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("update account set lease_owner = null, lease_until = null "
+                     + "where lease_owner = ?")) {
+            ps.setString(1, owner);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot release the leases of " + owner + ": " + e.getMessage(), e);
+        }
+    }
 }

@@ -1,15 +1,21 @@
 package io.popbridge.fetcher.poll;
 
 import io.popbridge.fetcher.FetcherConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
-import java.util.UUID;
 
-/** Drives this replica's {@link PollWorker} from the Quarkus scheduler, and owns this replica's lease id. */
+/**
+ * Drives this replica's {@link PollWorker} from the Quarkus scheduler, and owns this replica's lease id. The id is
+ * stable across restarts (the host name, i.e. the pod name, unless fetcher.instance-id is set), so a restarted
+ * replica releases the leases its killed predecessor held instead of waiting for them to expire.
+ */
+@Startup
 @ApplicationScoped
 public class PollScheduler {
     @Inject
@@ -27,6 +33,14 @@ public class PollScheduler {
     @PostConstruct
     void init() {
         owner = config.instanceId().orElseGet(PollScheduler::defaultOwner);
+        try {
+            int released = leases.releaseAll(owner);
+            if (released > 0) { // nothing of ours runs yet: these polls died with the previous process
+                Log.infof("released %d account lease(s) a previous run of %s held", released, owner);
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("cannot release leases of a previous run (%s); they expire after fetcher.poll.lease", e.getMessage());
+        }
         worker = new PollWorker(owner, leases, polls, config.poll().maxConcurrent(), config.poll().maxPerHost(), config.poll().lease());
     }
 
@@ -59,6 +73,6 @@ public class PollScheduler {
         } catch (java.io.IOException e) {
             host = "fetcher";
         }
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return host;
     }
 }

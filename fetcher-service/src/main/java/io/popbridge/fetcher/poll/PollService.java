@@ -58,6 +58,9 @@ public class PollService {
     FetchedPublisher publisher;
 
     @Inject
+    InFlight inFlight;
+
+    @Inject
     FetcherMetrics metrics;
 
     @Inject
@@ -109,8 +112,9 @@ public class PollService {
 
     private void notifyAdmin(Account account, PollReport report, FinishedPoll finished) {
         if (report.outcome() == PollOutcome.OK && finished.failingNotified()) {
-            notifier.recovered(account, report);
-            polls.failingNotified(account.id(), false);
+            if (notifier.recovered(account, report)) { // else tried again after the next successful poll
+                polls.failingNotified(account.id(), false);
+            }
         } else if (report.outcome() != PollOutcome.OK && !finished.failingNotified()
                 && finished.consecutiveFailures() >= config.notification().afterFailures()) {
             if (notifier.failing(account, report, finished.consecutiveFailures())) {
@@ -196,8 +200,14 @@ public class PollService {
             int window = client.supportsPipelining() ? Math.max(1, config.poll().retrWindow()) : 1;
             Batch batch = new Batch();
             int sent = 0;
+            boolean throttled = true;
             try {
                 for (int read = 0; read < fresh.size(); read++) {
+                    if (throttled && sent < fresh.size() && sent - read < window && !awaitRoom()) {
+                        throttled = false; // the pipeline is stalled: mail is safe in Kafka, fetch on
+                        Log.infof("poll %s: %d messages still on their way after %s; fetching on without waiting",
+                                account.name(), inFlight.count(), config.poll().inFlightWait());
+                    }
                     while (sent < fresh.size() && sent - read < window) {
                         client.sendRetr(fresh.get(sent++).number());
                     }
@@ -219,6 +229,16 @@ public class PollService {
                 throw e;
             }
             batch.commit();
+        }
+
+        /** Room for more messages on their way (see {@link InFlight}); false if the wait timed out. */
+        private boolean awaitRoom() {
+            try {
+                return inFlight.awaitRoom();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
 
         /** DELE what retention allows, bounded per session; QUIT commits; more sessions for the rest. */
@@ -276,6 +296,7 @@ public class PollService {
                 FetchedMail mail = new FetchedMail(pbid, id.toString(), account.name(), c.uidl(), fetchedAt, raw.length,
                         account.source(), account.routing());
                 pending.put(new LedgerEntry(c.uidl(), pbid, raw.length, fetchedAt), publisher.publish(mail, raw));
+                inFlight.published(pbid);
                 bytes += raw.length;
             }
 

@@ -104,10 +104,10 @@ class NotificationAndMetricsTest {
         while (names.find()) {
             String name = names.group(1);
             String exported = name.endsWith("_seconds") && name.contains("duration") ? name + "_count" : name;
-            assertThat(body).as(name).contains(exported + "{");
+            assertThat(body).as(name).containsPattern("(?m)^" + exported + "[{ ]");
             count++;
         }
-        assertThat(count).isEqualTo(12);
+        assertThat(count).isEqualTo(13);
         assertThat(body).contains("popbridge_fetcher_polls_total{account=\"" + id + "\",outcome=\"OK\"} 0.0");
         assertThat(body).contains("popbridge_fetcher_poll_interval_seconds{account=\"" + id + "\"} 60.0");
         assertThat(body).containsPattern("popbridge_fetcher_accounts\\{status=\"ok\"} [1-9]");
