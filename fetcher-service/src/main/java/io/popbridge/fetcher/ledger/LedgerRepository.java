@@ -59,11 +59,38 @@ public class LedgerRepository {
         }
     }
 
-    /** Records acknowledged messages (ledger and message rows) in one transaction. */
+    /**
+     * Records acknowledged messages (ledger and message rows) in one transaction. Rows are written in pbid order,
+     * as the outcome consumer writes message rows, so the two cannot deadlock; a deadlock or serialization failure
+     * anyway (another writer) is retried, the writes being idempotent.
+     */
     public void record(UUID account, List<LedgerEntry> entries) {
         if (entries.isEmpty()) {
             return;
         }
+        List<LedgerEntry> sorted = entries.stream().sorted(java.util.Comparator.comparing(LedgerEntry::pbid)).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write(account, sorted);
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt >= 3 || !(e.getCause() instanceof SQLException sql) || !retryable(sql)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean retryable(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("40P01".equals(s.getSQLState()) || "40001".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && cause != e && retryable(cause);
+    }
+
+    private void write(UUID account, List<LedgerEntry> entries) {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ledger = c.prepareStatement("insert into ledger (account_id, uidl, pbid, fetched_at) "

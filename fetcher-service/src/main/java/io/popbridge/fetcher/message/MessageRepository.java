@@ -54,7 +54,7 @@ public class MessageRepository {
             c.setAutoCommit(false);
             try {
                 insertEvents(c, outcomes);
-                Map<String, OutcomeEvent> lastByPbid = new LinkedHashMap<>();
+                Map<String, OutcomeEvent> lastByPbid = new java.util.TreeMap<>(); // pbid order, as the ledger writes
                 outcomes.forEach(o -> lastByPbid.put(o.event().pbid(), o.event()));
                 Map<String, List<OutcomeEvent>> all = load(c, lastByPbid.keySet());
                 try (PreparedStatement ps = c.prepareStatement("insert into message (pbid, account_id, uidl, status, final_at, "
