@@ -59,6 +59,7 @@ public final class Launcher {
         CountDownLatch stopped = new CountDownLatch(1);
         DemoIsp ispRef;
         ExchangeStandIn exchangeRef;
+        DemoMail demoMail = null;
         try {
             if (demoIsp) {
                 int port = options.getInt("demo-pop3-port", 18110);
@@ -66,6 +67,8 @@ public final class Launcher {
                 isp = new DemoIsp(DEMO_HOST, port);
                 isp.mailbox(DemoMail.ALICE, "alice-pop3");
                 isp.mailbox(DemoMail.OFFICE, "office-pop3");
+                demoMail = new DemoMail(domain);
+                demoMail.seed(isp); // before the accounts exist: their first poll delivers the samples
             }
             if (demoExchange) {
                 int port = options.getInt("demo-smtp-port", 18025);
@@ -99,8 +102,7 @@ public final class Launcher {
 
         LiveLine live = new LiveLine(System.out).fetcher(stack.api(PopbridgeService.FETCHER));
         if (isp != null) {
-            DemoMail mail = new DemoMail(domain);
-            mail.seed(isp);
+            DemoMail mail = demoMail;
             live.isp(isp);
             int interval = options.getInt("demo-interval", 20);
             if (interval > 0) {
