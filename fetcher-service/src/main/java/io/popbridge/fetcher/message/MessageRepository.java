@@ -142,6 +142,27 @@ public class MessageRepository {
                 rs.getTimestamp(8).toInstant(), rs.getString(9), null, null, null);
     }
 
+    /** Those of {@code pbids} that are settled: final (or deleted since), or waiting for a delivery retry. */
+    public Set<String> settled(java.util.Collection<String> pbids) {
+        Set<String> settled = new HashSet<>();
+        if (pbids.isEmpty()) {
+            return settled;
+        }
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("select pbid from message where pbid = any(?) "
+                     + "and status in ('FINAL', 'DELETED', 'DEFERRED')")) {
+            ps.setArray(1, c.createArrayOf("varchar", pbids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    settled.add(rs.getString(1));
+                }
+            }
+            return settled;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read message states: " + e.getMessage(), e);
+        }
+    }
+
     public List<MessageView> list(UUID account, MessageStatus status, int limit) {
         StringBuilder sql = new StringBuilder("select " + MESSAGE_COLUMNS + " from message where true");
         if (account != null) {

@@ -1,6 +1,7 @@
 package io.popbridge.fetcher.poll;
 
 import io.popbridge.fetcher.FetcherConfig;
+import io.popbridge.fetcher.message.MessageRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +28,16 @@ public class InFlight {
     @Inject
     FetcherConfig config;
 
+    /**
+     * With several fetcher replicas the outcome of a message may be consumed by another replica: while full, the
+     * shared message table tells which of ours settled (at most every {@link #LOOKUP_EVERY_MS}).
+     */
+    @Inject
+    MessageRepository messages;
+
+    private static final long LOOKUP_EVERY_MS = 200;
+    private volatile long lastLookup = System.nanoTime() - LOOKUP_EVERY_MS * 2_000_000;
+
     private final ConcurrentHashMap<String, Long> published = new ConcurrentHashMap<>();
 
     @Inject
@@ -36,6 +48,9 @@ public class InFlight {
     }
 
     void published(String pbid) {
+        if (config != null && config.poll().maxInFlight() <= 0) {
+            return; // no limit: nothing to count
+        }
         published.put(pbid, System.nanoTime());
     }
 
@@ -73,6 +88,15 @@ public class InFlight {
         }
         long stale = System.nanoTime() - expiry.toNanos();
         published.values().removeIf(at -> at - stale < 0);
+        long now = System.nanoTime();
+        if (published.size() >= max && messages != null && now - lastLookup > LOOKUP_EVERY_MS * 1_000_000) {
+            lastLookup = now;
+            try {
+                published.keySet().removeAll(messages.settled(List.copyOf(published.keySet())));
+            } catch (RuntimeException e) {
+                // the database is unavailable: the bounded wait still applies
+            }
+        }
         return published.size() >= max;
     }
 }
