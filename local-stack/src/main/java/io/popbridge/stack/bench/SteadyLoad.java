@@ -117,9 +117,11 @@ final class SteadyLoad {
             fromPollStart.clear();
             for (int i = 1; i <= BOXES; i++) {
                 String id = accountIds.get(String.format(Locale.ROOT, "pop%03d", i));
-                java.util.TreeSet<Instant> pollStarts = new java.util.TreeSet<>();
+                // a poll is recorded when it ends: only finished polls, each as start → end
+                java.util.TreeMap<Instant, Instant> polls = new java.util.TreeMap<>();
                 Json.parse(fetcher.get("/api/v1/accounts/" + id + "/polls?limit=1000").body())
-                        .forEach(p -> pollStarts.add(Instant.parse(p.get("startedAt").asText())));
+                        .forEach(p -> polls.put(Instant.parse(p.get("startedAt").asText()),
+                                Instant.parse(p.get("finishedAt").asText())));
                 JsonNode list = Json.parse(fetcher.get("/api/v1/messages?account=" + id + "&limit=1000").body());
                 for (JsonNode m : list) {
                     if (m.path("fetchedAt").isTextual() && m.path("finalAt").isTextual()
@@ -127,14 +129,14 @@ final class SteadyLoad {
                         Instant fetchedAt = Instant.parse(m.get("fetchedAt").asText());
                         Instant finalAt = Instant.parse(m.get("finalAt").asText());
                         latencies.add(Duration.between(fetchedAt, finalAt).toMillis() / 1000.0);
-                        Instant pollStart = pollStarts.floor(fetchedAt);
-                        if (pollStart != null) {
-                            fromPollStart.add(Duration.between(pollStart, finalAt).toMillis() / 1000.0);
+                        java.util.Map.Entry<Instant, Instant> poll = polls.floorEntry(fetchedAt);
+                        if (poll != null && !poll.getValue().isBefore(fetchedAt)) { // the poll that fetched it
+                            fromPollStart.add(Duration.between(poll.getKey(), finalAt).toMillis() / 1000.0);
                         }
                     }
                 }
             }
-            if (latencies.size() >= expected) {
+            if (latencies.size() >= expected && fromPollStart.size() >= expected) {
                 break;
             }
             Thread.sleep(2000);
