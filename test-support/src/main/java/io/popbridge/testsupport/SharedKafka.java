@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 
 /**
  * One real Kafka broker per test JVM (KRaft, one combined broker+controller node, in-process), started on
@@ -71,6 +72,12 @@ public final class SharedKafka {
                     .setConfigProp("num.partitions", Integer.toString(PARTITIONS))
                     .setConfigProp("auto.create.topics.enable", "true")
                     .build();
+            // the broker runs inside the test JVM: its fatal-error halt (seen at JVM exit, after every test passed,
+            // as a non-zero exit code that fails the build) must not end or decide the JVM's fate; it is reported
+            Exit.setHaltProcedure((status, message) -> System.err.printf(
+                    "[test-support] the embedded Kafka broker asked to halt (%d): %s%n", status, message));
+            Exit.setExitProcedure((status, message) -> System.err.printf(
+                    "[test-support] the embedded Kafka broker asked to exit (%d): %s%n", status, message));
             kit.format();
             kit.startup();
             kit.waitForReadyBrokers();
