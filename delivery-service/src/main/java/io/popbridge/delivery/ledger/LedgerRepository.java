@@ -11,12 +11,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** The delivery ledger and the stored bytes of messages still waiting (plain JDBC: bytea without copies). */
 @ApplicationScoped
@@ -34,23 +34,8 @@ public class LedgerRepository {
 
     /** The rows of many pbids in one query (a poll's worth), by pbid; pbids without rows are absent. */
     public Map<String, List<LedgerRow>> findByPbids(Collection<String> pbids) {
-        Map<String, List<LedgerRow>> rows = new HashMap<>();
-        if (pbids.isEmpty()) {
-            return rows;
-        }
-        try (Connection c = db.getConnection();
-             PreparedStatement ps = c.prepareStatement("select " + COLUMNS + " from delivery.delivery where pbid = any(?)")) {
-            ps.setArray(1, c.createArrayOf("text", pbids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    LedgerRow row = row(rs);
-                    rows.computeIfAbsent(row.pbid(), k -> new ArrayList<>()).add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException("delivery ledger query failed: " + e.getMessage(), e);
-        }
+        return pbids.isEmpty() ? Map.of() : query("select " + COLUMNS + " from delivery.delivery where pbid = any(?)",
+                (Object) pbids.toArray(String[]::new)).stream().collect(Collectors.groupingBy(LedgerRow::pbid));
     }
 
     public Optional<LedgerRow> find(UUID id) {

@@ -2,6 +2,7 @@ package io.popbridge.fetcher.ledger;
 
 import io.agroal.api.AgroalDataSource;
 import io.popbridge.fetcher.account.Retention;
+import io.popbridge.fetcher.Jdbc;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -142,13 +143,7 @@ public class LedgerRepository {
         }
         try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, account);
-            Set<String> uidls = new HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    uidls.add(rs.getString(1));
-                }
-            }
-            return uidls;
+            return new HashSet<>(Jdbc.list(ps, rs -> rs.getString(1)));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read deletable messages: " + e.getMessage(), e);
         }

@@ -144,20 +144,14 @@ public class MessageRepository {
 
     /** Those of {@code pbids} that are settled: final (or deleted since), or waiting for a delivery retry. */
     public Set<String> settled(java.util.Collection<String> pbids) {
-        Set<String> settled = new HashSet<>();
         if (pbids.isEmpty()) {
-            return settled;
+            return Set.of();
         }
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("select pbid from message where pbid = any(?) "
                      + "and status in ('FINAL', 'DELETED', 'DEFERRED')")) {
             ps.setArray(1, c.createArrayOf("varchar", pbids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    settled.add(rs.getString(1));
-                }
-            }
-            return settled;
+            return new HashSet<>(Jdbc.list(ps, rs -> rs.getString(1)));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read message states: " + e.getMessage(), e);
         }

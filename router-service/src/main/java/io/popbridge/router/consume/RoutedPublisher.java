@@ -22,7 +22,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 public class RoutedPublisher {
     public static final String ROUTED_CHANNEL = "routed";
     public static final String OUTCOMES_CHANNEL = "outcomes";
-    /** Above max-concurrency × max.poll.records of the fetched channel (8 × 200). */
+    /** Above max-concurrency × max.poll.records of the fetched channel × two records each (8 × 200 × 2). */
     static final int EMITTER_BUFFER = 4096;
 
     @Inject
