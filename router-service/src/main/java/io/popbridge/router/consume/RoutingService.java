@@ -78,19 +78,23 @@ public class RoutingService {
         // oldest first across partitions: of two copies of a message, the one fetched first is routed
         List<ConsumerRecord<String, byte[]>> byAge = new ArrayList<>(records);
         byAge.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
+        Map<String, Decided> undecided = new LinkedHashMap<>();
         for (ConsumerRecord<String, byte[]> record : byAge) {
             String key = record.key();
-            if (!Pbid.isValid(key) || decided.containsKey(key)) {
+            if (!Pbid.isValid(key) || decided.containsKey(key) || undecided.containsKey(key)) {
                 continue;
             }
             String accountId = KafkaHeaders.optional(record.headers(), KafkaHeaders.ACCOUNT_ID, "");
             if (!accountId.isBlank()) {
-                StoredRouting routing = decide(key, record.headers(), record.value(),
-                        Instant.ofEpochMilli(record.timestamp()), context, now);
-                decided.put(key, routing);
-                fresh.put(key, routing);
+                undecided.put(key, decide(key, record.headers(), record.value(), Instant.ofEpochMilli(record.timestamp()), context));
             }
         }
+        Map<DuplicateLedger.Pair, String> owners = ledger.claimAll(claims(undecided), now, config.ledger().retention());
+        undecided.forEach((key, d) -> {
+            StoredRouting routing = publication(d.fetched(), applyLedger(key, d.decision(), owners), now);
+            decided.put(key, routing);
+            fresh.put(key, routing);
+        });
         for (String lost : store.insertAll(now, fresh)) { // another consumer decided first: publish its decision
             decided.put(lost, store.findAll(Set.of(lost)).get(lost));
             fresh.remove(lost);
@@ -109,8 +113,11 @@ public class RoutingService {
         return results;
     }
 
-    private StoredRouting decide(String key, Headers headers, byte[] value, Instant recordTime, RoutingContext context,
-                                 Instant now) throws SQLException {
+    /** A decision before the duplicate ledger is applied. */
+    private record Decided(FetchedMail fetched, RoutingDecision decision) {
+    }
+
+    private static Decided decide(String key, Headers headers, byte[] value, Instant recordTime, RoutingContext context) {
         RawMessage message = RawMessage.parse(value);
         FetchedMail fetched;
         RoutingDecision decision;
@@ -125,7 +132,7 @@ public class RoutingService {
             decision = Router.malformedMetadata(message, "the record has no message bytes",
                     withAccountFallback(fetched.routing(), context));
         }
-        return publication(fetched, applyLedger(key, decision, now), now);
+        return new Decided(fetched, decision);
     }
 
     /** Routing bugs must not stall the partition: an unexpected exception sends the message to the fallback. */
@@ -150,28 +157,40 @@ public class RoutingService {
                 .filter(context::accepts).map(d -> context.acceptedDomains().get(d)).findFirst();
     }
 
+    /** The batch's claims on the duplicate ledger, oldest record first: of two copies the older one is routed. */
+    private static List<DuplicateLedger.Claim> claims(Map<String, Decided> decisions) {
+        List<DuplicateLedger.Claim> claims = new ArrayList<>();
+        decisions.forEach((pbid, d) -> {
+            String messageId = d.decision().summary().messageId();
+            if (messageId != null) {
+                d.decision().recipients().stream().filter(RoutingService::claimsLedger)
+                        .forEach(r -> claims.add(new DuplicateLedger.Claim(messageId, ledgerKey(r), pbid)));
+            }
+        });
+        return claims;
+    }
+
     /** A second copy (another pbid) of a Message-ID for the same final recipient is a DUPLICATE. */
-    private RoutingDecision applyLedger(String pbid, RoutingDecision decision, Instant now) throws SQLException {
+    private static RoutingDecision applyLedger(String pbid, RoutingDecision decision, Map<DuplicateLedger.Pair, String> owners) {
         String messageId = decision.summary().messageId();
         if (messageId == null) {
             return decision;
         }
         List<RecipientDecision> out = new ArrayList<>();
         for (RecipientDecision d : decision.recipients()) {
-            RouteReason reason = d.reason();
-            if (reason == RouteReason.ROUTED || reason == RouteReason.GUESSED) {
-                String key = AddressParser.parseOne(d.recipient().address()).map(EnvelopeAddress::key)
-                        .orElse(d.recipient().address());
-                String owner = ledger.claim(messageId, key, pbid, now, config.ledger().retention());
-                if (!owner.equals(pbid)) {
-                    out.add(d.as(RouteReason.DUPLICATE, "a copy of " + messageId + " for " + d.recipient().address()
-                            + " was already routed (" + owner + ")"));
-                    continue;
-                }
-            }
-            out.add(d);
+            String owner = claimsLedger(d) ? owners.get(new DuplicateLedger.Pair(messageId, ledgerKey(d))) : pbid;
+            out.add(owner.equals(pbid) ? d : d.as(RouteReason.DUPLICATE, "a copy of " + messageId + " for "
+                    + d.recipient().address() + " was already routed (" + owner + ")"));
         }
         return decision.withRecipients(out);
+    }
+
+    private static boolean claimsLedger(RecipientDecision d) {
+        return d.reason() == RouteReason.ROUTED || d.reason() == RouteReason.GUESSED;
+    }
+
+    private static String ledgerKey(RecipientDecision d) {
+        return AddressParser.parseOne(d.recipient().address()).map(EnvelopeAddress::key).orElse(d.recipient().address());
     }
 
     private StoredRouting publication(FetchedMail fetched, RoutingDecision decision, Instant now) {
