@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * One real PostgreSQL server per test JVM: embedded binaries (zonky), or an external database when
@@ -89,7 +91,6 @@ public final class SharedPostgres {
         try {
             if (dataDirectory == null) {
                 dataDirectory = Files.createTempDirectory("popbridge-pg-");
-                dataDirectory.toFile().deleteOnExit();
             }
             long begin = System.nanoTime();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -107,10 +108,20 @@ public final class SharedPostgres {
             System.out.printf("[test-support] PostgreSQL started on 127.0.0.1:%d in %d ms (start #%d in this JVM)%n",
                     port, (System.nanoTime() - begin) / 1_000_000, starts);
             if (starts == 1) {
-                Runtime.getRuntime().addShutdownHook(new Thread(SharedPostgres::closeQuietly, "embedded-postgres-stop"));
+                Runtime.getRuntime().addShutdownHook(new Thread(SharedPostgres::closeAndDelete, "embedded-postgres-stop"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+        }
+    }
+
+    /** At JVM exit: stops the server and deletes its data (~40 MB per test JVM that /tmp would otherwise keep). */
+    private static synchronized void closeAndDelete() {
+        closeQuietly();
+        try (Stream<Path> files = Files.walk(dataDirectory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the JVM is exiting
         }
     }
 

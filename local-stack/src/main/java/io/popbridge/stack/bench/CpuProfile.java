@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,10 +14,14 @@ import java.util.TreeMap;
  * Where the CPU goes during a scenario: CPU seconds per group of processes (the three services, Kafka, PostgreSQL,
  * the lab's Dovecot and Postfix) between two snapshots of /proc, and the machine's busy and idle time. Children's
  * time (cutime) counts to the parent that reaped them, so short-lived Postfix and Dovecot workers are not lost.
+ * {@code services-jit} is the part of the services' time their JIT compiler threads used (a JVM still warming up).
  */
 final class CpuProfile {
     private static final double TICKS_PER_SECOND = 100.0; // USER_HZ on Linux
     private static final Path PROC = Path.of("/proc");
+    static final String JIT = "services-jit";
+
+    private static final List<String> SERVICES = List.of("fetcher", "router", "delivery");
 
     private final Map<String, Long> ticks;
 
@@ -32,6 +37,9 @@ final class CpuProfile {
                     String group = group(pid);
                     if (group != null) {
                         ticks.merge(group, processTicks(pid), Long::sum);
+                    }
+                    if (SERVICES.contains(group)) {
+                        ticks.merge(JIT, compilerTicks(pid), Long::sum);
                     }
                 } catch (IOException | RuntimeException e) {
                     // the process ended meanwhile
@@ -51,6 +59,12 @@ final class CpuProfile {
         return new CpuProfile(ticks);
     }
 
+    /** CPU seconds of one group since {@code before} ("machine busy" for the whole machine). */
+    double seconds(String group, CpuProfile before) {
+        String key = ticks.containsKey(group) ? group : "~" + group;
+        return (ticks.getOrDefault(key, 0L) - before.ticks.getOrDefault(key, 0L)) / TICKS_PER_SECOND;
+    }
+
     /** One line: CPU seconds per group since {@code before}. */
     String since(CpuProfile before) {
         StringBuilder line = new StringBuilder("cpu s:");
@@ -62,7 +76,7 @@ final class CpuProfile {
     private static String group(Path pid) throws IOException {
         String cmdline = new String(Files.readAllBytes(pid.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
         String comm = Files.readString(pid.resolve("comm")).trim();
-        for (String service : new String[] {"fetcher", "router", "delivery"}) {
+        for (String service : SERVICES) {
             if (cmdline.contains(service + "-service") && comm.equals("java")) {
                 return service;
             }
@@ -80,6 +94,30 @@ final class CpuProfile {
             return "postfix";
         }
         return null;
+    }
+
+    /** The JIT compiler threads' time (C1/C2 "CompilerThread" tasks of a HotSpot JVM). */
+    private static long compilerTicks(Path pid) throws IOException {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(pid.resolve("task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm"));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        sum += taskTicks(task);
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static long taskTicks(Path task) throws IOException {
+        String stat = Files.readString(task.resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static long processTicks(Path pid) throws IOException {

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 public final class LabRace {
     private static final String POP_HOST = "127.0.0.1";
     private static final int POP_PORT = 11110;
+    private static final double JIT_SETTLED = 0.05;
 
     private final Path labSrc;
     private final Path labDir;
@@ -36,6 +37,8 @@ public final class LabRace {
     private final List<String> table = new ArrayList<>();
     /** The fetchmail scenarios that match the popbridge scenarios run, in order. */
     private final List<String[]> pendingFetchmail = new ArrayList<>();
+    private double lastJitShare;
+    private final java.net.http.HttpClient metrics = java.net.http.HttpClient.newHttpClient(); // one, not one per scrape
 
     private LabRace(Path root, Path labSrc, Path labDir, int sizeKb) {
         this.labSrc = labSrc;
@@ -73,12 +76,7 @@ public final class LabRace {
         try {
             race.stack.start();
             race.configure();
-            int warmup = Integer.getInteger("warmup", 1500);
-            if (warmup > 0) { // the services are long-running JVMs: time them warm, as they run in production
-                race.run("warm-up 10x" + warmup, 10, warmup, 0);
-                race.table.clear();
-                race.pendingFetchmail.clear();
-            }
+            race.warmUp(Integer.getInteger("warmup", 1000), Integer.getInteger("warmup.rounds", 8));
             double peak = race.run("10x" + n10, 10, n10, 0, "fm-10x500-par");
             race.run("1x" + n1, 1, n1, 0, "fm-1x5000");
             race.run("catch-all " + nmd, 0, 0, nmd, "fm-multidrop");
@@ -137,6 +135,24 @@ public final class LabRace {
         return account;
     }
 
+    /**
+     * The services are long-running JVMs: they are timed warm, as they run in production. Untimed rounds of
+     * 10 × {@code perBox} messages until the services' JIT compilers use less than {@link #JIT_SETTLED} of the
+     * machine's CPU in a round (their steady state), or {@code maxRounds}. {@code perBox} 0 times cold JVMs.
+     */
+    private void warmUp(int perBox, int maxRounds) throws Exception {
+        for (int round = 1; perBox > 0 && round <= maxRounds; round++) {
+            run("warm-up " + round + ": 10x" + perBox, 10, perBox, 0);
+            System.out.printf(Locale.ROOT, "[race] warm-up round %d: the services' JIT compilers used %.1f %% of the machine%n",
+                    round, 100 * lastJitShare);
+            if (lastJitShare < JIT_SETTLED) {
+                break;
+            }
+        }
+        table.clear();
+        pendingFetchmail.clear();
+    }
+
     /** Returns popbridge's end-to-end messages per second. */
     private double run(String scenario, int boxes, int perBox, int catchAll, String... fetchmailScenarios) throws Exception {
         shell(labSrc.resolve("load.sh").toString(), Integer.toString(boxes), Integer.toString(perBox),
@@ -167,7 +183,9 @@ public final class LabRace {
             Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        String cpu = CpuProfile.snapshot().since(cpuBefore);
+        CpuProfile cpuAfter = CpuProfile.snapshot();
+        String cpu = cpuAfter.since(cpuBefore);
+        lastJitShare = cpuAfter.seconds(CpuProfile.JIT, cpuBefore) / Math.max(0.01, cpuAfter.seconds("machine busy", cpuBefore));
         for (int cleanup = 0; cleanup < 3; cleanup++) { // deletes what is final (DELETE_AFTER_DELIVERY), ≤ 2,000 per poll
             pollAll(involved);
             Thread.sleep(2000);
@@ -185,7 +203,7 @@ public final class LabRace {
     /** The sum of a counter's series (lines starting with {@code prefix}) on a service's /q/metrics. */
     private long metric(PopbridgeService service, String prefix) {
         try {
-            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpResponse<String> response = metrics.send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.service(service).managementUrl() + "/q/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             return (long) response.body().lines().filter(l -> l.startsWith(prefix))

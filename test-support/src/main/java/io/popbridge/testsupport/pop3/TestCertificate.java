@@ -41,6 +41,9 @@ public final class TestCertificate {
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(file)) {
                 store.load(in, PASSWORD);
+            } finally { // the store lives in memory from here on
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
             }
             return new TestCertificate(store);
         } catch (IOException | InterruptedException | java.security.GeneralSecurityException e) {
