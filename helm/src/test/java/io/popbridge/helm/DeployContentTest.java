@@ -126,7 +126,7 @@ class DeployContentTest {
                     .contains("COPY target/quarkus-app/lib/ /deployments/lib/")
                     .contains("quarkus-run.jar")
                     .containsPattern("(?m)^EXPOSE " + entry.getValue().get(0) + " " + entry.getValue().get(1) + "$")
-                    .contains("-XX:+ExitOnOutOfMemoryError");
+                    .contains("-XX:+ExitOnOutOfMemoryError").contains("-XX:GCTimeRatio=99"); // not run-java.sh's GCTimeRatio=4
             assertThat(((Map<String, Object>) values.get(entry.getKey())).get("repository")).isEqualTo("popbridge/" + service);
             Map<String, Object> securityContext = (Map<String, Object>) values.get("podSecurityContext");
             assertThat(securityContext).containsEntry("runAsUser", 185);
