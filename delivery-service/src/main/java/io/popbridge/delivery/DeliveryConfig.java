@@ -19,6 +19,8 @@ public interface DeliveryConfig {
 
     Admin admin();
 
+    Ledger ledger();
+
     /** Backoff for temporary (4xx, ambiguous) failures, like Postfix's queue. */
     interface Retry {
         /** First retry after this. */
@@ -91,6 +93,19 @@ public interface DeliveryConfig {
         /** Start the consumer at boot (off only for tests of other parts). */
         @WithDefault("true")
         boolean enabled();
+    }
+
+    interface Ledger {
+        /**
+         * How long rows of recipients delivered (or sent to the fallback) are kept: a replay of their pbid within
+         * this window is recognised and not sent again. Deferred and parked rows stay until they end.
+         */
+        @WithDefault("P30D")
+        Duration retention();
+
+        /** How often older rows are deleted. */
+        @WithDefault("1h")
+        String cleanupEvery();
     }
 
     interface Admin {

@@ -20,6 +20,8 @@ public interface FetcherConfig {
     @WithName("notify")
     Notify notification();
 
+    History history();
+
     interface Poll {
         /** Run the scheduler in this process (tests drive polls themselves). */
         @WithDefault("true")
@@ -89,6 +91,19 @@ public interface FetcherConfig {
 
         @WithDefault("2m")
         Duration ackTimeout();
+    }
+
+    interface History {
+        /**
+         * How long poll history and the trace of messages that are settled and gone from the POP3 server are kept
+         * (each account's latest poll and every message still on its server stay).
+         */
+        @WithDefault("P30D")
+        Duration retention();
+
+        /** How often older history is deleted. */
+        @WithDefault("1h")
+        String cleanupEvery();
     }
 
     interface Notify {

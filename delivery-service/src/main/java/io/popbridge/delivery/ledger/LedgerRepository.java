@@ -116,6 +116,12 @@ public class LedgerRepository {
         }
     }
 
+    /** Deletes up to {@code limit} rows of final deliveries (delivered, fallback) last updated before {@code cutoff}. */
+    public int deleteFinalBefore(Instant cutoff, int limit) {
+        return update("delete from delivery.delivery where id in (select id from delivery.delivery "
+                + "where state in ('DELIVERED','FALLBACK') and updated_at < ? limit ?)", Timestamp.from(cutoff), limit);
+    }
+
     /** Drops the stored bytes once no recipient of the message is deferred or parked. */
     public void dropBodyIfUnneeded(String pbid) {
         update("delete from delivery.message_body where pbid = ? and not exists "
