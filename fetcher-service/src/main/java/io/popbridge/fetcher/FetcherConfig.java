@@ -55,6 +55,13 @@ public interface FetcherConfig {
         Duration readTimeout();
 
         /**
+         * A poll still running after this long is ended with TIMEOUT (what was fetched completely is kept; the next
+         * poll goes on): a server trickling bytes cannot hold a poll slot and the lease for ever.
+         */
+        @WithDefault("30m")
+        Duration maxDuration();
+
+        /**
          * Published messages not yet final above which a poll waits before its next RETR (0 = no limit): keeps a
          * message's time from RETR to delivery short when a poll brings a burst (see InFlight).
          */

@@ -16,6 +16,7 @@ import io.popbridge.fetcher.pop3.Pop3Exception;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -69,19 +70,27 @@ public class PollService {
     @Inject
     PollHooks hooks;
 
+    @Inject
+    PollWatchdog watchdog;
+
     /** A message on the server this poll will fetch. */
     private record Candidate(int number, String uidl, long size) {
     }
 
     /** Polls a leased account, records the outcome and releases the lease. */
     public PollReport poll(Account account, String owner) {
+        return poll(account, owner, config.poll().maxDuration());
+    }
+
+    /** As {@link #poll(Account, String)}, ended with TIMEOUT after {@code maxDuration}. */
+    PollReport poll(Account account, String owner, Duration maxDuration) {
         MDC.put("account", account.id().toString());
         metrics.ensure(account.id(), account.pollIntervalSeconds(), account.enabled());
         try {
             Instant started = Instant.now();
             Session session = new Session(account, owner, started);
             PollReport report;
-            try {
+            try (PollWatchdog.Watch watch = watchdog.watch(maxDuration, () -> session.expire(maxDuration))) {
                 report = session.run();
             } catch (Pop3Exception e) {
                 report = session.failed(PollOutcome.of(e.kind()), e.getMessage(), e.reply());
@@ -139,6 +148,8 @@ public class PollService {
         private long bytes;
         private int deleted;
         private int oversized;
+        private volatile Pop3Client connection;
+        private volatile String expired;
 
         Session(Account account, String owner, Instant started) {
             this.account = account;
@@ -147,9 +158,28 @@ public class PollService {
             this.id = account.id();
         }
 
+        /** From the watchdog's thread: the session's connection is cut, so its blocked read ends now. */
+        void expire(Duration limit) {
+            long seconds = Math.max(1, limit.toSeconds());
+            expired = "poll stopped after " + (seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s")
+                    + " (fetcher.poll.max-duration)";
+            Pop3Client client = connection;
+            if (client != null) {
+                client.abort(expired);
+            }
+        }
+
+        private Pop3Client connect() throws Pop3Exception {
+            Pop3Client client = Pop3Client.connect(endpoint(account));
+            connection = client;
+            if (expired != null) { // expired while connecting
+                client.abort(expired);
+            }
+            return client;
+        }
+
         PollReport run() throws Pop3Exception {
-            Pop3Endpoint endpoint = endpoint(account);
-            Pop3Client client = Pop3Client.connect(endpoint);
+            Pop3Client client = connect();
             try {
                 client.login();
                 Map<Integer, String> uidls = client.uidl();
@@ -275,7 +305,7 @@ public class PollService {
                 if (!leases.renew(id, owner, config.poll().lease())) {
                     throw new IllegalStateException("lease lost during deletes");
                 }
-                client = Pop3Client.connect(endpoint(account));
+                client = connect();
                 client.login();
                 current = client.uidl();
             }

@@ -30,12 +30,13 @@ import javax.net.ssl.SSLSocket;
  * A small strict POP3 client (RFC 1939, 2449 CAPA/PIPELINING, 2595 STLS, 5034 SASL PLAIN). It streams RETR
  * data with dot-unstuffing into a buffer sized from LIST, lets the caller pipeline RETR commands
  * ({@link #sendRetr}/{@link #readRetr}), and classifies every failure ({@link Pop3Exception.Kind}).
- * Not thread-safe: one session, one thread.
+ * Not thread-safe: one session, one thread (only {@link #abort} may come from another).
  */
 public final class Pop3Client implements AutoCloseable {
     private static final byte[] CRLF = {'\r', '\n'};
     private final Pop3Endpoint endpoint;
-    private Socket socket;
+    private volatile Socket socket;
+    private volatile String abortedBecause;
     private LineReader in;
     private OutputStream out;
     private String greeting;
@@ -388,6 +389,9 @@ public final class Pop3Client implements AutoCloseable {
     }
 
     private Pop3Exception classify(IOException e, String step) {
+        if (abortedBecause != null) {
+            return new Pop3Exception(Pop3Exception.Kind.TIMEOUT, abortedBecause + " (during " + step + ")", lastReply, e);
+        }
         if (e instanceof Pop3Exception p) {
             return p;
         }
@@ -422,6 +426,16 @@ public final class Pop3Client implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Ends the session from another thread (the one place this class is used across threads): the socket closes,
+     * so a read blocked on a server that trickles bytes fails at once, with TIMEOUT and {@code reason}. Nothing
+     * is committed: the server keeps every message a DELE marked, as on any dropped connection.
+     */
+    public void abort(String reason) {
+        abortedBecause = reason;
+        close();
     }
 
     @Override

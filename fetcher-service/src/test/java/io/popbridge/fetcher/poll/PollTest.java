@@ -15,6 +15,7 @@ import io.popbridge.contract.Pbid;
 import io.popbridge.contract.RoutingMode;
 import io.popbridge.contract.Topics;
 import io.popbridge.fetcher.AdminSmtpTestResource;
+import io.popbridge.fetcher.account.Account;
 import io.popbridge.testsupport.KafkaTestResource;
 import io.popbridge.testsupport.PostgresTestResource;
 import io.popbridge.testsupport.SharedKafka;
@@ -34,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,6 +52,12 @@ class PollTest {
 
     @Inject
     PollHooks hooks;
+
+    @Inject
+    PollService polls;
+
+    @Inject
+    LeaseRepository leases;
 
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
@@ -307,6 +315,35 @@ class PollTest {
                 assertThat(next.getString("outcome")).isEqualTo("OK");
                 assertThat(drain(consumer, id, 2)).extracting(ConsumerRecord::key)
                         .containsExactlyInAnyOrder(Pbid.of(id, "stall-1"), Pbid.of(id, "stall-2"));
+            }
+        }
+    }
+
+    @Test
+    void a_server_trickling_bytes_is_cut_off_at_the_poll_time_limit_keeping_what_arrived() throws Exception {
+        try (ScriptedPop3Server server = ScriptedPop3Server.start()) {
+            server.add("trickle-0", Mailboxes.message("trickle 0", 3000));
+            server.add("trickle-1", Mailboxes.message("trickle 1", 3000));
+            server.add("trickle-2", Mailboxes.message("trickle 2", 3000));
+            // a byte every 500 ms: the 3 s read timeout never fires, the message would take 25 minutes
+            server.trickleDuringRetr("trickle-1", 500);
+            String id = create(account(unique("trickle"), server.port(), "NONE", "secret", "KEEP", null));
+            try (KafkaConsumer<String, byte[]> consumer = SharedKafka.consumerAtEnd(Topics.FETCHED)) {
+                Account account = leases.leaseNow(UUID.fromString(id), "trickle-test", Duration.ofMinutes(5)).orElseThrow();
+                long begin = System.nanoTime();
+                PollReport report = polls.poll(account, "trickle-test", Duration.ofSeconds(2));
+                assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(15));
+                assertThat(report.outcome()).isEqualTo(PollOutcome.TIMEOUT);
+                assertThat(report.error()).contains("poll stopped after 2 s (fetcher.poll.max-duration)").contains("RETR");
+                assertThat(report.messagesFetched()).isEqualTo(1);
+                assertThat(drain(consumer, id, 1)).extracting(ConsumerRecord::key).containsExactly(Pbid.of(id, "trickle-0"));
+                assertThat(status(id).getString("lastOutcome")).isEqualTo("TIMEOUT");
+
+                server.noStall();
+                JsonPath next = poll(id);
+                assertThat(next.getString("outcome")).isEqualTo("OK");
+                assertThat(drain(consumer, id, 2)).extracting(ConsumerRecord::key)
+                        .containsExactlyInAnyOrder(Pbid.of(id, "trickle-1"), Pbid.of(id, "trickle-2"));
             }
         }
     }

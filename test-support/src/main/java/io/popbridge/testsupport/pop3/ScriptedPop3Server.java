@@ -26,8 +26,9 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * A small, strict POP3 server whose mailbox holds exact bytes (8-bit, binary, no final CRLF survive RETR
- * byte for byte, dot-stuffed on the wire) and which misbehaves on request: stall in the middle of a RETR, drop the
- * connection instead of answering QUIT (so DELE never commits), refuse UIDL. It speaks USER/PASS, APOP (its
+ * byte for byte, dot-stuffed on the wire) and which misbehaves on request: stall in the middle of a RETR or trickle
+ * it a byte at a time, drop the connection instead of answering QUIT (so DELE never commits), refuse UIDL.
+ * It speaks USER/PASS, APOP (its
  * greeting carries a timestamp), AUTH PLAIN, CAPA (with PIPELINING), STAT, LIST, UIDL, RETR, DELE, RSET,
  * NOOP, STLS and QUIT; with an {@link SSLContext} it serves implicit TLS or offers STLS. One thread per connection; free port.
  */
@@ -48,6 +49,8 @@ public final class ScriptedPop3Server implements AutoCloseable {
     private volatile int stallRetrAfterBytes = -1;
     private volatile long stallMillis = 60_000;
     private final Set<String> stallUidls = ConcurrentHashMap.newKeySet();
+    private final Set<String> trickleUidls = ConcurrentHashMap.newKeySet();
+    private volatile long trickleMillis;
     private volatile boolean closed;
 
     private ScriptedPop3Server(SSLContext tls) throws IOException {
@@ -117,6 +120,14 @@ public final class ScriptedPop3Server implements AutoCloseable {
 
     public ScriptedPop3Server noStall() {
         stallUidls.clear();
+        trickleUidls.clear();
+        return this;
+    }
+
+    /** While sending the message with this UIDL, send one byte every {@code millis} (a read timeout never fires). */
+    public ScriptedPop3Server trickleDuringRetr(String uidl, long millis) {
+        trickleUidls.add(uidl);
+        this.trickleMillis = millis;
         return this;
     }
 
@@ -253,7 +264,15 @@ public final class ScriptedPop3Server implements AutoCloseable {
                                 Thread.sleep(stallMillis);
                                 return;
                             }
-                            out.write(stuffed);
+                            if (trickleUidls.contains(uidls.get(i))) {
+                                for (byte b : stuffed) {
+                                    out.write(b);
+                                    out.flush();
+                                    Thread.sleep(trickleMillis);
+                                }
+                            } else {
+                                out.write(stuffed);
+                            }
                             line(out, ".");
                         }
                     }
