@@ -293,12 +293,26 @@ class PollTest {
         assertMetric("popbridge_fetcher_polls_total{account=\"" + id + "\",outcome=\"CONNECT_FAILED\"} 1.0");
     }
 
+    /** Three 3,000-byte messages, UIDLs {@code prefix}-0 to -2. */
+    private static void addThree(ScriptedPop3Server server, String prefix) {
+        for (int i = 0; i < 3; i++) {
+            server.add(prefix + "-" + i, Mailboxes.message(prefix + " " + i, 3000));
+        }
+    }
+
+    /** Once the server behaves again, the next poll fetches the two messages the failed one left. */
+    private void nextPollFetchesTheRest(ScriptedPop3Server server, KafkaConsumer<String, byte[]> consumer, String id, String prefix) {
+        server.noStall();
+        JsonPath next = poll(id);
+        assertThat(next.getString("outcome")).isEqualTo("OK");
+        assertThat(drain(consumer, id, 2)).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder(Pbid.of(id, prefix + "-1"), Pbid.of(id, prefix + "-2"));
+    }
+
     @Test
     void a_server_stalling_mid_retr_ends_in_timeout_without_half_published_messages() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start()) {
-            server.add("stall-0", Mailboxes.message("stall 0", 3000));
-            server.add("stall-1", Mailboxes.message("stall 1", 3000));
-            server.add("stall-2", Mailboxes.message("stall 2", 3000));
+            addThree(server, "stall");
             server.stallDuringRetr("stall-1", 1000, 10_000);
             String id = create(account(unique("stall"), server.port(), "NONE", "secret", "KEEP", null));
             try (KafkaConsumer<String, byte[]> consumer = SharedKafka.consumerAtEnd(Topics.FETCHED)) {
@@ -310,11 +324,7 @@ class PollTest {
                 assertThat(status(id).getString("lastOutcome")).isEqualTo("TIMEOUT");
                 assertMetric("popbridge_fetcher_polls_total{account=\"" + id + "\",outcome=\"TIMEOUT\"} 1.0");
 
-                server.noStall();
-                JsonPath next = poll(id);
-                assertThat(next.getString("outcome")).isEqualTo("OK");
-                assertThat(drain(consumer, id, 2)).extracting(ConsumerRecord::key)
-                        .containsExactlyInAnyOrder(Pbid.of(id, "stall-1"), Pbid.of(id, "stall-2"));
+                nextPollFetchesTheRest(server, consumer, id, "stall");
             }
         }
     }
@@ -322,9 +332,7 @@ class PollTest {
     @Test
     void a_server_trickling_bytes_is_cut_off_at_the_poll_time_limit_keeping_what_arrived() throws Exception {
         try (ScriptedPop3Server server = ScriptedPop3Server.start()) {
-            server.add("trickle-0", Mailboxes.message("trickle 0", 3000));
-            server.add("trickle-1", Mailboxes.message("trickle 1", 3000));
-            server.add("trickle-2", Mailboxes.message("trickle 2", 3000));
+            addThree(server, "trickle");
             // a byte every 500 ms: the 3 s read timeout never fires, the message would take 25 minutes
             server.trickleDuringRetr("trickle-1", 500);
             String id = create(account(unique("trickle"), server.port(), "NONE", "secret", "KEEP", null));
@@ -339,11 +347,7 @@ class PollTest {
                 assertThat(drain(consumer, id, 1)).extracting(ConsumerRecord::key).containsExactly(Pbid.of(id, "trickle-0"));
                 assertThat(status(id).getString("lastOutcome")).isEqualTo("TIMEOUT");
 
-                server.noStall();
-                JsonPath next = poll(id);
-                assertThat(next.getString("outcome")).isEqualTo("OK");
-                assertThat(drain(consumer, id, 2)).extracting(ConsumerRecord::key)
-                        .containsExactlyInAnyOrder(Pbid.of(id, "trickle-1"), Pbid.of(id, "trickle-2"));
+                nextPollFetchesTheRest(server, consumer, id, "trickle");
             }
         }
     }
