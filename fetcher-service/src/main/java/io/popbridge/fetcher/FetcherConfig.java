@@ -70,11 +70,11 @@ public interface FetcherConfig {
 
         /** Longest wait for room in one poll; after that the poll fetches on without waiting. */
         @WithDefault("10s")
-        java.time.Duration inFlightWait();
+        Duration inFlightWait();
 
         /** A published message counts as in flight for at most this long. */
         @WithDefault("2m")
-        java.time.Duration inFlightExpiry();
+        Duration inFlightExpiry();
 
         /** Messages published before waiting for the broker's acks and writing the ledger in one batch. */
         @WithDefault("200")

@@ -19,10 +19,12 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -252,7 +254,7 @@ public class RoutedConsumer {
 
     /** The ledger rows of every pbid of the poll in one query; null (each message reads its own) if that fails. */
     private Map<String, List<LedgerRow>> knownRows(ConsumerRecords<String, byte[]> records) {
-        java.util.Set<String> pbids = new java.util.HashSet<>();
+        Set<String> pbids = new HashSet<>();
         records.forEach(r -> pbids.add(String.valueOf(r.key())));
         try {
             return delivery.ledgerRows(pbids);

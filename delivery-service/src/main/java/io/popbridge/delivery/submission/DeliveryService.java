@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +92,7 @@ public class DeliveryService {
     }
 
     /** The ledger rows of these pbids, by pbid (one query). */
-    public Map<String, List<LedgerRow>> ledgerRows(java.util.Collection<String> pbids) {
+    public Map<String, List<LedgerRow>> ledgerRows(Collection<String> pbids) {
         return ledger.findByPbids(pbids);
     }
 

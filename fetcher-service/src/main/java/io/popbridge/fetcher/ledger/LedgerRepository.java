@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +70,7 @@ public class LedgerRepository {
         if (entries.isEmpty()) {
             return;
         }
-        List<LedgerEntry> sorted = entries.stream().sorted(java.util.Comparator.comparing(LedgerEntry::pbid)).toList();
+        List<LedgerEntry> sorted = entries.stream().sorted(Comparator.comparing(LedgerEntry::pbid)).toList();
         for (int attempt = 1; ; attempt++) {
             try {
                 write(account, sorted);

@@ -19,12 +19,14 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Outcome events and the message rows they update; the message list and trace for the API. */
@@ -54,7 +56,7 @@ public class MessageRepository {
             c.setAutoCommit(false);
             try {
                 insertEvents(c, outcomes);
-                Map<String, OutcomeEvent> lastByPbid = new java.util.TreeMap<>(); // pbid order, as the ledger writes
+                Map<String, OutcomeEvent> lastByPbid = new TreeMap<>(); // pbid order, as the ledger writes
                 outcomes.forEach(o -> lastByPbid.put(o.event().pbid(), o.event()));
                 Map<String, List<OutcomeEvent>> all = load(c, lastByPbid.keySet());
                 try (PreparedStatement ps = c.prepareStatement("insert into message (pbid, account_id, uidl, status, final_at, "
@@ -143,7 +145,7 @@ public class MessageRepository {
     }
 
     /** Those of {@code pbids} that are settled: final (or deleted since), or waiting for a delivery retry. */
-    public Set<String> settled(java.util.Collection<String> pbids) {
+    public Set<String> settled(Collection<String> pbids) {
         if (pbids.isEmpty()) {
             return Set.of();
         }

@@ -14,9 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Messages this fetcher published that are still in the pipeline: not final (delivered, redirected, parked, a
- * duplicate) and not waiting for a delivery retry either. A poll
- * waits while {@code fetcher.poll.max-in-flight} of them are on their way, so it does not run far ahead of what the
- * pipeline delivers: a burst waits on the POP3 server instead of in Kafka, and a message's time from RETR to
+ * duplicate) and not waiting for a delivery retry either. A poll waits while {@code fetcher.poll.max-in-flight} of
+ * them are on their way, so it does not run far ahead of what the pipeline delivers: a burst waits on the POP3 server instead of in Kafka, and a message's time from RETR to
  * Exchange's 250 stays short. Entries older than {@code fetcher.poll.in-flight-expiry} no longer count (a stalled
  * router or Exchange must not stop fetching for good; mail is safe in Kafka).
  */

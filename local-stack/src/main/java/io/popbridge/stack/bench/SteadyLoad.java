@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Latency at a steady load: messages appear in the ten lab mailboxes (written into Dovecot's Maildir, as the
@@ -118,7 +119,7 @@ final class SteadyLoad {
             for (int i = 1; i <= BOXES; i++) {
                 String id = accountIds.get(String.format(Locale.ROOT, "pop%03d", i));
                 // a poll is recorded when it ends: only finished polls, each as start → end
-                java.util.TreeMap<Instant, Instant> polls = new java.util.TreeMap<>();
+                TreeMap<Instant, Instant> polls = new TreeMap<>();
                 Json.parse(fetcher.get("/api/v1/accounts/" + id + "/polls?limit=1000").body())
                         .forEach(p -> polls.put(Instant.parse(p.get("startedAt").asText()),
                                 Instant.parse(p.get("finishedAt").asText())));
@@ -129,7 +130,7 @@ final class SteadyLoad {
                         Instant fetchedAt = Instant.parse(m.get("fetchedAt").asText());
                         Instant finalAt = Instant.parse(m.get("finalAt").asText());
                         latencies.add(Duration.between(fetchedAt, finalAt).toMillis() / 1000.0);
-                        java.util.Map.Entry<Instant, Instant> poll = polls.floorEntry(fetchedAt);
+                        Map.Entry<Instant, Instant> poll = polls.floorEntry(fetchedAt);
                         if (poll != null && !poll.getValue().isBefore(fetchedAt)) { // the poll that fetched it
                             fromPollStart.add(Duration.between(poll.getKey(), finalAt).toMillis() / 1000.0);
                         }
