@@ -28,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -193,14 +192,13 @@ public class RoutedConsumer {
      */
     private void process(ConsumerRecords<String, byte[]> records) {
         Map<String, List<LedgerRow>> known = knownRows(records);
-        AtomicBoolean stop = new AtomicBoolean(); // set by the first message that must come again (target down)
         Map<TopicPartition, Map<String, Future<Chain>>> running = new LinkedHashMap<>();
         for (TopicPartition tp : records.partitions()) {
             Map<String, List<ConsumerRecord<String, byte[]>>> byPbid = new LinkedHashMap<>();
             records.records(tp).forEach(r -> byPbid.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r));
             Map<String, Future<Chain>> tasks = new LinkedHashMap<>();
             byPbid.forEach((pbid, chain) -> tasks.put(pbid, workers.submit(() -> deliver(tp, chain,
-                    known == null ? null : known.getOrDefault(pbid, List.of()), stop))));
+                    known == null ? null : known.getOrDefault(pbid, List.of())))));
             running.put(tp, tasks);
         }
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
@@ -267,15 +265,13 @@ public class RoutedConsumer {
     /**
      * Delivers the records of one pbid in order, up to the first that must be consumed again. {@code known}: the
      * pbid's ledger rows before the poll, valid for its first record only (the next one sees what that one wrote).
-     * Once a message of the poll found its target down ({@code stop}), the rest is not attempted: at most the
-     * workers' number of connection attempts wait for a timeout before the partitions pause.
+     * A target found down is not tried again for a moment (TargetDirectory#failedMomentsAgo): the messages behind
+     * the first that found it down fail at once instead of each waiting for a timeout, while other targets go on.
      */
-    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain, List<LedgerRow> known,
-                          AtomicBoolean stop) {
+    private Chain deliver(TopicPartition tp, List<ConsumerRecord<String, byte[]>> chain, List<LedgerRow> known) {
         List<Future<?>> pending = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : chain) {
-            if (stop.get() || !deliver(tp, record, record == chain.get(0) ? known : null, pending)) {
-                stop.set(true);
+            if (!deliver(tp, record, record == chain.get(0) ? known : null, pending)) {
                 return new Chain(record.offset(), pending);
             }
         }

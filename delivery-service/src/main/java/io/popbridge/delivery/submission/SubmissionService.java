@@ -73,6 +73,10 @@ public class SubmissionService {
             if (pool == null) {
                 continue;
             }
+            if (directory.failedMomentsAgo(target)) {
+                lastError = target.name() + ": unavailable moments ago, not tried again yet";
+                continue;
+            }
             try {
                 TransactionResult tx = transact(pool, target, item.envelopeFrom(), addresses, body);
                 directory.markUp(target, true);

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,6 +46,7 @@ public class TargetDirectory {
     private final Map<UUID, Target> pooled = new HashMap<>();
     private final Map<UUID, AtomicInteger> up = new HashMap<>();
     private final Map<UUID, List<Meter>> meters = new HashMap<>();
+    private final Map<UUID, Long> failedAt = new ConcurrentHashMap<>(); // nanoTime of the last failure
 
     private final java.util.concurrent.ScheduledExecutorService reaper = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(r -> {
@@ -102,6 +104,11 @@ public class TargetDirectory {
     }
 
     public void markUp(Target target, boolean isUp) {
+        if (isUp) {
+            failedAt.remove(target.id());
+        } else {
+            failedAt.put(target.id(), System.nanoTime());
+        }
         AtomicInteger flag;
         synchronized (this) {
             flag = up.get(target.id());
@@ -109,6 +116,16 @@ public class TargetDirectory {
         if (flag != null) {
             flag.set(isUp ? 1 : 0);
         }
+    }
+
+    /**
+     * True while a connection to the target failed less than {@code delivery.target-down.initial-pause} ago: the
+     * messages behind the one that found it down are not tried (each would wait for its own timeout) and come again
+     * with their paused partition, when a new attempt is made. Other targets are not affected.
+     */
+    public boolean failedMomentsAgo(Target target) {
+        Long at = failedAt.get(target.id());
+        return at != null && System.nanoTime() - at < config.targetDown().initialPause().toNanos();
     }
 
     public void countAttempt(Target target) {

@@ -279,6 +279,30 @@ class DeliveryFlowTest {
     }
 
     @Test
+    void a_target_that_is_down_holds_back_only_its_own_mail() {
+        server = ScriptedSmtpServer.builder().start();
+        try (ScriptedSmtpServer down = ScriptedSmtpServer.builder().start()) {
+            String upDomain = uniqueDomain();
+            String downDomain = uniqueDomain();
+            target(server, upDomain);
+            target(down, downDomain);
+            down.stop();
+            outcomes = outcomes();
+            String held = pbid();
+            publish(routed(held, "s@isp.test", "", List.of(to("u@" + downDomain))), bytes("Subject: held\r\n\r\nb\r\n"));
+            for (int i = 0; i < 30; i++) {
+                publish(routed(pbid(), "s@isp.test", "", List.of(to("u" + i + "@" + upDomain))), bytes("Subject: goes\r\n\r\nb\r\n"));
+            }
+            org.awaitility.Awaitility.await().atMost(WAIT).untilAsserted(() -> assertThat(server.transactions()).hasSize(30));
+
+            down.start();
+            assertThat(awaitOutcome(outcomes, held, OutcomeType.DELIVERED, WAIT)).extracting(OutcomeEvent::type)
+                    .containsExactly(OutcomeType.DELIVERED);
+            assertThat(down.transactions()).hasSize(1);
+        }
+    }
+
+    @Test
     void a_421_greeting_fails_over_to_the_next_target_by_priority() {
         server = ScriptedSmtpServer.builder().script(Step.GREETING, "421 4.3.2 busy", "421 4.3.2 busy", "421 4.3.2 busy").start();
         try (ScriptedSmtpServer backup = ScriptedSmtpServer.builder().start()) {
