@@ -26,7 +26,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -282,12 +284,15 @@ class PollTest {
 
     @Test
     void an_unreachable_host_ends_in_connect_failed() throws Exception {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
+        JsonPath result;
+        String id;
+        // bound but not listening: connections are refused, and no other listener can take the port meanwhile
+        try (Socket holder = new Socket()) {
+            holder.setReuseAddress(false);
+            holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            id = create(account(unique("unreachable"), holder.getLocalPort(), "NONE", "secret", "KEEP", null));
+            result = poll(id);
         }
-        String id = create(account(unique("unreachable"), closedPort, "NONE", "secret", "KEEP", null));
-        JsonPath result = poll(id);
         assertThat(result.getString("outcome")).isEqualTo("CONNECT_FAILED");
         assertThat(status(id).getString("lastOutcome")).isEqualTo("CONNECT_FAILED");
         assertMetric("popbridge_fetcher_polls_total{account=\"" + id + "\",outcome=\"CONNECT_FAILED\"} 1.0");
