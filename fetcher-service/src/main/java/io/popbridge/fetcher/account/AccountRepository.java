@@ -3,7 +3,9 @@ package io.popbridge.fetcher.account;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.popbridge.common.crypto.SecretCipher;
 import io.popbridge.contract.RoutingSettings;
+import io.popbridge.fetcher.oauth.OAuth2Settings;
 import io.popbridge.fetcher.pop3.Pop3Auth;
 import io.popbridge.fetcher.pop3.Pop3Security;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class AccountRepository {
     public static final String COLUMNS = "a.id, a.name, a.host, a.port, a.security, a.verify_certificate, a.custom_ca, a.auth, "
-            + "a.username, a.password_secret, a.poll_interval_seconds, a.enabled, a.max_message_bytes, "
+            + "a.username, a.password_secret, a.oauth2_token_url, a.oauth2_client_id, a.oauth2_scope, a.oauth2_client_secret, "
+            + "a.oauth2_refresh_token, a.poll_interval_seconds, a.enabled, a.max_message_bytes, "
             + "a.retention_policy, a.retention_days, a.routing, a.created_at, a.updated_at";
 
     @Inject
@@ -44,9 +47,10 @@ public class AccountRepository {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement("insert into account (id, name, host, port, security, "
-                    + "verify_certificate, custom_ca, auth, username, password_secret, password_key_id, poll_interval_seconds, "
+                    + "verify_certificate, custom_ca, auth, username, password_secret, password_key_id, oauth2_token_url, "
+                    + "oauth2_client_id, oauth2_scope, oauth2_client_secret, oauth2_refresh_token, poll_interval_seconds, "
                     + "enabled, max_message_bytes, retention_policy, retention_days, routing, created_at, updated_at) "
-                    + "values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + "values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 int i = bind(ps, a);
                 ps.setTimestamp(i++, Timestamp.from(a.createdAt()));
                 ps.setTimestamp(i, Timestamp.from(a.updatedAt()));
@@ -67,7 +71,8 @@ public class AccountRepository {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("update account set id = ?, name = ?, host = ?, port = ?, "
                      + "security = ?, verify_certificate = ?, custom_ca = ?, auth = ?, username = ?, password_secret = ?, "
-                     + "password_key_id = ?, poll_interval_seconds = ?, enabled = ?, max_message_bytes = ?, "
+                     + "password_key_id = ?, oauth2_token_url = ?, oauth2_client_id = ?, oauth2_scope = ?, "
+                     + "oauth2_client_secret = ?, oauth2_refresh_token = ?, poll_interval_seconds = ?, enabled = ?, max_message_bytes = ?, "
                      + "retention_policy = ?, retention_days = ?, routing = ?, updated_at = ?, "
                      + "next_poll_at = least(next_poll_at, now() + ? * interval '1 second') where id = ?")) {
             int i = bind(ps, a);
@@ -102,7 +107,13 @@ public class AccountRepository {
         ps.setString(i++, a.auth().name());
         ps.setString(i++, a.username());
         ps.setString(i++, a.passwordSecret());
-        ps.setString(i++, io.popbridge.common.crypto.SecretCipher.keyIdOf(a.passwordSecret()));
+        ps.setString(i++, a.passwordSecret() == null ? null : SecretCipher.keyIdOf(a.passwordSecret()));
+        OAuth2Settings oauth2 = a.oauth2();
+        ps.setString(i++, oauth2 == null ? null : oauth2.tokenUrl());
+        ps.setString(i++, oauth2 == null ? null : oauth2.clientId());
+        ps.setString(i++, oauth2 == null ? null : oauth2.scope());
+        ps.setString(i++, oauth2 == null ? null : oauth2.encryptedClientSecret());
+        ps.setString(i++, oauth2 == null ? null : oauth2.encryptedRefreshToken());
         ps.setInt(i++, a.pollIntervalSeconds());
         ps.setBoolean(i++, a.enabled());
         ps.setLong(i++, a.maxMessageBytes());
@@ -133,11 +144,34 @@ public class AccountRepository {
         Integer retentionDays = rs.wasNull() ? null : days;
         return new Account(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("host"), rs.getInt("port"),
                 Pop3Security.valueOf(rs.getString("security")), rs.getBoolean("verify_certificate"), rs.getString("custom_ca"),
-                Pop3Auth.valueOf(rs.getString("auth")), rs.getString("username"), rs.getString("password_secret"),
+                Pop3Auth.valueOf(rs.getString("auth")), rs.getString("username"), rs.getString("password_secret"), oauth2(rs),
                 rs.getInt("poll_interval_seconds"), rs.getBoolean("enabled"), rs.getLong("max_message_bytes"),
                 new Retention(RetentionPolicy.valueOf(rs.getString("retention_policy")), retentionDays),
                 readRouting(rs.getString("routing")), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static OAuth2Settings oauth2(ResultSet rs) throws SQLException {
+        String tokenUrl = rs.getString("oauth2_token_url");
+        return tokenUrl == null ? null : new OAuth2Settings(tokenUrl, rs.getString("oauth2_client_id"),
+                rs.getString("oauth2_scope"), rs.getString("oauth2_client_secret"), rs.getString("oauth2_refresh_token"));
+    }
+
+    /**
+     * Stores a refresh token the provider rotated, only if the account still has {@code expected} (an admin may
+     * have set another one through the API meanwhile, which wins).
+     */
+    public boolean replaceRefreshToken(UUID id, String expected, String replacement) {
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "update account set oauth2_refresh_token = ? where id = ? and oauth2_refresh_token = ?")) {
+            ps.setString(1, replacement);
+            ps.setObject(2, id);
+            ps.setString(3, expected);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
     }
 
     public static Account mapRow(AccountRepository repo, ResultSet rs) throws SQLException {

@@ -6,11 +6,14 @@ import io.popbridge.common.crypto.SecretCipher;
 import io.popbridge.contract.RoutingMode;
 import io.popbridge.contract.RoutingSettings;
 import io.popbridge.fetcher.metrics.FetcherMetrics;
+import io.popbridge.fetcher.oauth.OAuth2Settings;
 import io.popbridge.fetcher.pop3.Pop3Auth;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -59,11 +62,8 @@ public class AccountService {
     }
 
     public Account create(AccountRequest request) {
-        if (request.password() == null || request.password().isEmpty()) {
-            throw ApiException.badRequest("password", "password is required");
-        }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Account account = toAccount(UUID.randomUUID(), request, cipher.encrypt(request.password()), now, now);
+        Account account = toAccount(UUID.randomUUID(), request, null, now, now);
         repository.insert(account);
         metrics.register(account.id(), account.pollIntervalSeconds(), account.enabled(), 0);
         return account;
@@ -74,9 +74,8 @@ public class AccountService {
         if (existing.isEmpty()) {
             return Optional.empty();
         }
-        String secret = request.password() == null || request.password().isEmpty()
-                ? existing.get().passwordSecret() : cipher.encrypt(request.password());
-        Account account = toAccount(id, request, secret, existing.get().createdAt(), Instant.now().truncatedTo(ChronoUnit.MICROS));
+        Account account = toAccount(id, request, existing.get(), existing.get().createdAt(),
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
         if (!repository.update(account)) {
             return Optional.empty();
         }
@@ -92,10 +91,15 @@ public class AccountService {
         return deleted;
     }
 
-    private Account toAccount(UUID id, AccountRequest r, String secret, Instant created, Instant updated) {
+    /** {@code existing} (null on create) provides the secrets a request leaves out. */
+    private Account toAccount(UUID id, AccountRequest r, Account existing, Instant created, Instant updated) {
         Pop3Auth auth = r.auth() == null ? Pop3Auth.USER_PASS : r.auth();
+        String passwordSecret = null;
+        OAuth2Settings oauth2 = null;
         if (auth == Pop3Auth.XOAUTH2) {
-            throw ApiException.badRequest("auth", "XOAUTH2 is not supported yet; use USER_PASS, APOP or SASL_PLAIN");
+            oauth2 = oauth2(r.oauth2(), existing == null ? null : existing.oauth2());
+        } else {
+            passwordSecret = password(r.password(), existing == null ? null : existing.passwordSecret());
         }
         String customCa = r.customCa() == null || r.customCa().isBlank() ? null : r.customCa();
         if (customCa != null) {
@@ -106,11 +110,55 @@ public class AccountService {
             }
         }
         return new Account(id, r.name().trim(), r.host().trim(), r.port(), r.security(),
-                r.verifyCertificate() == null || r.verifyCertificate(), customCa, auth, r.username(), secret,
+                r.verifyCertificate() == null || r.verifyCertificate(), customCa, auth, r.username(), passwordSecret, oauth2,
                 r.pollIntervalSeconds() == null ? DEFAULT_INTERVAL_SECONDS : r.pollIntervalSeconds(),
                 r.enabled() == null || r.enabled(),
                 r.maxMessageBytes() == null ? DEFAULT_MAX_MESSAGE_BYTES : r.maxMessageBytes(),
                 retention(r.retention()), routing(r.routing()), created, updated);
+    }
+
+    private String password(String given, String stored) {
+        if (given != null && !given.isEmpty()) {
+            return cipher.encrypt(given);
+        }
+        if (stored == null) {
+            throw ApiException.badRequest("password", "password is required");
+        }
+        return stored;
+    }
+
+    private OAuth2Settings oauth2(AccountRequest.OAuth2Request r, OAuth2Settings stored) {
+        if (r == null) {
+            throw ApiException.badRequest("oauth2", "XOAUTH2 needs oauth2 with tokenUrl, clientId and refreshToken");
+        }
+        String tokenUrl = r.tokenUrl().trim();
+        if (!isSafeTokenUrl(tokenUrl)) {
+            throw ApiException.badRequest("oauth2.tokenUrl",
+                    "must be an https URL (plain http only to localhost): the refresh token is sent there");
+        }
+        String refreshToken = r.refreshToken() != null && !r.refreshToken().isEmpty()
+                ? cipher.encrypt(r.refreshToken()) : stored == null ? null : stored.encryptedRefreshToken();
+        if (refreshToken == null) {
+            throw ApiException.badRequest("oauth2.refreshToken", "refreshToken is required");
+        }
+        String clientSecret = r.clientSecret() != null && !r.clientSecret().isEmpty()
+                ? cipher.encrypt(r.clientSecret()) : stored == null ? null : stored.encryptedClientSecret();
+        String scope = r.scope() == null || r.scope().isBlank() ? null : r.scope().trim();
+        return new OAuth2Settings(tokenUrl, r.clientId().trim(), scope, clientSecret, refreshToken);
+    }
+
+    private static boolean isSafeTokenUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() == null || uri.getUserInfo() != null || uri.getFragment() != null) {
+                return false;
+            }
+            String host = uri.getHost();
+            return "https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme())
+                    && (host.equalsIgnoreCase("localhost") || host.equals("127.0.0.1") || host.equals("[::1]"));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static Retention retention(AccountRequest.RetentionRequest r) {

@@ -1,10 +1,9 @@
 package io.popbridge.fetcher.account;
 
-import io.popbridge.common.crypto.SecretCipher;
-import io.popbridge.fetcher.FetcherConfig;
 import io.popbridge.fetcher.pop3.Pop3Client;
 import io.popbridge.fetcher.pop3.Pop3Endpoint;
 import io.popbridge.fetcher.pop3.Pop3Exception;
+import io.popbridge.fetcher.pop3.Pop3Security;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -14,18 +13,13 @@ import java.util.List;
 @ApplicationScoped
 public class AccountTester {
     @Inject
-    SecretCipher cipher;
-
-    @Inject
-    FetcherConfig config;
+    Pop3Endpoints endpoints;
 
     public ConnectionTestView test(Account a) {
-        Pop3Endpoint endpoint = new Pop3Endpoint(a.host(), a.port(), a.security(), a.verifyCertificate(), a.customCa(),
-                a.auth(), a.username(), cipher.decrypt(a.passwordSecret()), config.poll().connectTimeout(),
-                config.poll().readTimeout());
+        Pop3Endpoint endpoint = endpoints.of(a);
         List<ConnectionTestView.Step> steps = new ArrayList<>();
         Pop3Client client;
-        String connectStep = a.security() == io.popbridge.fetcher.pop3.Pop3Security.NONE ? "connect" : "connect+tls";
+        String connectStep = a.security() == Pop3Security.NONE ? "connect" : "connect+tls";
         try {
             client = Pop3Client.connect(endpoint);
             steps.add(new ConnectionTestView.Step(connectStep, true, "connected to " + a.source() + " (" + a.security() + ")",

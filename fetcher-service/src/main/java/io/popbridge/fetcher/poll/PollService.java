@@ -1,17 +1,16 @@
 package io.popbridge.fetcher.poll;
 
-import io.popbridge.common.crypto.SecretCipher;
 import io.popbridge.contract.FetchedMail;
 import io.popbridge.contract.Pbid;
 import io.popbridge.fetcher.FetcherConfig;
 import io.popbridge.fetcher.account.Account;
+import io.popbridge.fetcher.account.Pop3Endpoints;
 import io.popbridge.fetcher.ledger.LedgerEntry;
 import io.popbridge.fetcher.ledger.LedgerRepository;
 import io.popbridge.fetcher.ledger.Waiting;
 import io.popbridge.fetcher.metrics.FetcherMetrics;
 import io.popbridge.fetcher.notify.AdminNotifier;
 import io.popbridge.fetcher.pop3.Pop3Client;
-import io.popbridge.fetcher.pop3.Pop3Endpoint;
 import io.popbridge.fetcher.pop3.Pop3Exception;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +43,7 @@ public class PollService {
     FetcherConfig config;
 
     @Inject
-    SecretCipher cipher;
+    Pop3Endpoints endpoints;
 
     @Inject
     LedgerRepository ledger;
@@ -132,11 +131,6 @@ public class PollService {
         }
     }
 
-    Pop3Endpoint endpoint(Account a) {
-        return new Pop3Endpoint(a.host(), a.port(), a.security(), a.verifyCertificate(), a.customCa(), a.auth(),
-                a.username(), cipher.decrypt(a.passwordSecret()), config.poll().connectTimeout(), config.poll().readTimeout());
-    }
-
     /** The state of one poll. */
     private final class Session {
         private final Account account;
@@ -170,7 +164,7 @@ public class PollService {
         }
 
         private Pop3Client connect() throws Pop3Exception {
-            Pop3Client client = Pop3Client.connect(endpoint(account));
+            Pop3Client client = Pop3Client.connect(endpoints.of(account));
             connection = client;
             if (expired != null) { // expired while connecting
                 client.abort(expired);

@@ -1,6 +1,6 @@
 package io.popbridge.fetcher.pop3;
 
-/** Login mechanism. XOAUTH2 is reserved for OAuth2 providers and not implemented yet. */
+/** Login mechanism. XOAUTH2 logs in with an OAuth2 access token (Gmail, Exchange Online / Microsoft 365). */
 public enum Pop3Auth {
     USER_PASS,
     APOP,

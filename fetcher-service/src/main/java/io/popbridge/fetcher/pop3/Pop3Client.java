@@ -27,7 +27,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A small strict POP3 client (RFC 1939, 2449 CAPA/PIPELINING, 2595 STLS, 5034 SASL PLAIN). It streams RETR
+ * A small strict POP3 client (RFC 1939, 2449 CAPA/PIPELINING, 2595 STLS, 5034 SASL PLAIN and XOAUTH2). It streams RETR
  * data with dot-unstuffing into a buffer sized from LIST, lets the caller pipeline RETR commands
  * ({@link #sendRetr}/{@link #readRetr}), and classifies every failure ({@link Pop3Exception.Kind}).
  * Not thread-safe: one session, one thread (only {@link #abort} may come from another).
@@ -147,7 +147,7 @@ public final class Pop3Client implements AutoCloseable {
                     if (!user.startsWith("+OK")) {
                         throw new Pop3Exception(Pop3Exception.Kind.AUTH, "USER refused", user);
                     }
-                    yield authReply(command("PASS " + endpoint.password(), "PASS ***"));
+                    yield authReply(command("PASS " + secret(), "PASS ***"));
                 }
                 case APOP -> {
                     int start = greeting.indexOf('<');
@@ -155,23 +155,59 @@ public final class Pop3Client implements AutoCloseable {
                     if (start < 0 || end < 0) {
                         throw new Pop3Exception(Pop3Exception.Kind.AUTH, "server greeting has no APOP timestamp", greeting);
                     }
-                    String digest = md5(greeting.substring(start, end + 1) + endpoint.password());
+                    String digest = md5(greeting.substring(start, end + 1) + secret());
                     yield authReply(command("APOP " + endpoint.username() + " " + digest, "APOP ***"));
                 }
-                case SASL_PLAIN -> {
-                    String token = Base64.getEncoder().encodeToString(
-                            ("\0" + endpoint.username() + "\0" + endpoint.password()).getBytes(StandardCharsets.UTF_8));
-                    yield authReply(command("AUTH PLAIN " + token, "AUTH PLAIN ***"));
-                }
-                case XOAUTH2 -> throw new Pop3Exception(Pop3Exception.Kind.AUTH, "XOAUTH2 is not supported yet", null);
+                case SASL_PLAIN -> authReply(command("AUTH PLAIN " + base64("\0" + endpoint.username() + "\0" + secret()),
+                        "AUTH PLAIN ***"));
+                case XOAUTH2 -> xoauth2();
             };
         } catch (IOException e) {
             throw classify(e, "login");
         }
     }
 
-    private static String authReply(String reply) throws Pop3Exception {
+    private String secret() throws Pop3Exception {
+        return endpoint.credential().secret();
+    }
+
+    /**
+     * SASL XOAUTH2 without an initial response (RFC 5034 requires servers to accept that form). A refused token
+     * comes back as a {@code +} challenge carrying a base64 JSON error, which SASL answers with an empty line
+     * before the server's {@code -ERR}.
+     */
+    private String xoauth2() throws IOException {
+        String token = secret();
+        String ready = command("AUTH XOAUTH2");
+        if (!ready.startsWith("+")) {
+            throw new Pop3Exception(Pop3Exception.Kind.AUTH, "server does not accept AUTH XOAUTH2", ready);
+        }
+        String reply = command(base64("user=" + endpoint.username() + "\u0001auth=Bearer " + token + "\u0001\u0001"),
+                "(XOAUTH2 response ***)");
+        if (!reply.startsWith("+OK") && reply.startsWith("+")) {
+            String error = decodeChallenge(reply.substring(1).trim());
+            String refused = command("", "(empty SASL response)");
+            endpoint.credential().refused();
+            throw new Pop3Exception(Pop3Exception.Kind.AUTH, "login refused: access token not accepted " + error, refused);
+        }
+        return authReply(reply);
+    }
+
+    private static String decodeChallenge(String challenge) {
+        try {
+            return new String(Base64.getDecoder().decode(challenge), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return challenge;
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String authReply(String reply) throws Pop3Exception {
         if (!reply.startsWith("+OK")) {
+            endpoint.credential().refused();
             throw new Pop3Exception(Pop3Exception.Kind.AUTH, "login refused", reply);
         }
         return reply;
@@ -362,7 +398,8 @@ public final class Pop3Client implements AutoCloseable {
             end--;
         }
         lastReply = new String(buf, 0, end, StandardCharsets.ISO_8859_1);
-        if (!lastReply.startsWith("+OK") && !lastReply.startsWith("-ERR")) {
+        boolean saslContinuation = lastReply.equals("+") || lastReply.startsWith("+ ");
+        if (!lastReply.startsWith("+OK") && !lastReply.startsWith("-ERR") && !saslContinuation) {
             throw new Pop3Exception(Pop3Exception.Kind.PROTOCOL, "not a POP3 reply", truncate(lastReply));
         }
         return lastReply;

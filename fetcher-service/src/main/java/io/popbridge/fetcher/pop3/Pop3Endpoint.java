@@ -3,8 +3,8 @@ package io.popbridge.fetcher.pop3;
 import java.time.Duration;
 
 /**
- * Everything needed to open and log in to one POP3 mailbox. {@code password} is the decrypted secret: never
- * log or print this record ({@link #toString()} hides it).
+ * Everything needed to open and log in to one POP3 mailbox. {@code credential} gives the decrypted password or
+ * an access token: never log it ({@link #toString()} leaves it out).
  */
 public record Pop3Endpoint(
         String host,
@@ -14,7 +14,7 @@ public record Pop3Endpoint(
         String customCaPem,
         Pop3Auth auth,
         String username,
-        String password,
+        Pop3Credential credential,
         Duration connectTimeout,
         Duration readTimeout) {
 

@@ -92,7 +92,7 @@ class AccountResourceTest {
         admin().body(account(unique("v"), 110, "NONE", "pw", "KEEP", "\"security\":\"SSL3\""))
                 .post("/api/v1/accounts").then().log().ifValidationFails().statusCode(400).body("field", equalTo("security"));
         admin().body(account(unique("v"), 110, "NONE", "pw", "KEEP", "\"auth\":\"XOAUTH2\""))
-                .post("/api/v1/accounts").then().statusCode(400).body("field", equalTo("auth"));
+                .post("/api/v1/accounts").then().statusCode(400).body("field", equalTo("oauth2"));
         admin().body(account(unique("v"), 110, "NONE", "pw", "KEEP", "\"routing\":{\"mode\":\"SINGLE\",\"targets\":[]}"))
                 .post("/api/v1/accounts").then().statusCode(400).body("field", equalTo("targets"));
         admin().body(account(unique("v"), 110, "NONE", "pw", "KEEP", "\"routing\":{\"mode\":\"SINGLE\",\"targets\":[\"a@b.example\\r\\nRCPT TO:<x@y>\"]}"))

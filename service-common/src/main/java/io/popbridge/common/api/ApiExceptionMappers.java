@@ -27,9 +27,9 @@ public class ApiExceptionMappers {
         if (first == null) {
             return json(400, ApiError.of("invalid", e.getMessage()));
         }
-        String field = lastNode(first.getPropertyPath().toString());
+        String field = bodyPath(first.getPropertyPath().toString());
         String all = e.getConstraintViolations().stream()
-                .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage())
+                .map(v -> bodyPath(v.getPropertyPath().toString()) + ": " + v.getMessage())
                 .sorted().collect(Collectors.joining("; "));
         return json(400, new ApiError("invalid", all, field));
     }
@@ -61,10 +61,13 @@ public class ApiExceptionMappers {
         return json(400, new ApiError("malformed", message, field));
     }
 
-    /** A method parameter path such as {@code create.request.port} names the field {@code port}. */
-    private static String lastNode(String path) {
-        int dot = path.lastIndexOf('.');
-        return dot < 0 ? path : path.substring(dot + 1);
+    /**
+     * A method parameter path such as {@code create.request.port} or {@code create.request.oauth2.clientId} names
+     * the field as it stands in the JSON body: {@code port}, {@code oauth2.clientId}.
+     */
+    private static String bodyPath(String path) {
+        String[] nodes = path.split("\\.", 3);
+        return nodes.length == 3 ? nodes[2] : nodes[nodes.length - 1];
     }
 
     private static Response json(int status, ApiError error) {

@@ -29,7 +29,7 @@ import javax.net.ssl.SSLSocketFactory;
  * byte for byte, dot-stuffed on the wire) and which misbehaves on request: stall in the middle of a RETR or trickle
  * it a byte at a time, drop the connection instead of answering QUIT (so DELE never commits), refuse UIDL.
  * It speaks USER/PASS, APOP (its
- * greeting carries a timestamp), AUTH PLAIN, CAPA (with PIPELINING), STAT, LIST, UIDL, RETR, DELE, RSET,
+ * greeting carries a timestamp), AUTH PLAIN and XOAUTH2 (password = the valid bearer token), CAPA (with PIPELINING), STAT, LIST, UIDL, RETR, DELE, RSET,
  * NOOP, STLS and QUIT; with an {@link SSLContext} it serves implicit TLS or offers STLS. One thread per connection; free port.
  */
 public final class ScriptedPop3Server implements AutoCloseable {
@@ -191,7 +191,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
                     case "CAPA" -> {
                         line(out, "+OK capabilities");
                         line(out, "USER");
-                        line(out, "SASL PLAIN");
+                        line(out, "SASL PLAIN XOAUTH2");
                         line(out, "PIPELINING");
                         if (starttls != null && !(current instanceof SSLSocket)) {
                             line(out, "STLS");
@@ -209,9 +209,7 @@ public final class ScriptedPop3Server implements AutoCloseable {
                         boolean ok = switch (verb) {
                             case "PASS" -> user.equals(pendingUser) && password.equals(arg);
                             case "APOP" -> arg.equals(user + " " + md5(timestamp + password));
-                            default -> arg.toUpperCase().startsWith("PLAIN ")
-                                    && new String(Base64.getDecoder().decode(arg.substring(6).trim()), StandardCharsets.UTF_8)
-                                    .equals("\0" + user + "\0" + password);
+                            default -> sasl(arg, in, out);
                         };
                         if (!ok) {
                             line(out, "-ERR [AUTH] invalid credentials");
@@ -381,6 +379,44 @@ public final class ScriptedPop3Server implements AutoCloseable {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * AUTH PLAIN (initial response) or XOAUTH2 as Gmail and Exchange Online answer it: {@code +} asks for the
+     * response, whose bearer token must equal this server's password; a wrong token gets a base64 JSON error
+     * challenge, which the client must answer with an empty line before the {@code -ERR}.
+     */
+    private boolean sasl(String arg, InputStream in, OutputStream out) throws IOException {
+        String[] words = arg.split(" ", 2);
+        String mechanism = words[0].toUpperCase();
+        String response = words.length > 1 ? words[1].trim() : null;
+        if (mechanism.equals("PLAIN")) {
+            return response != null && decode(response).equals("\0" + user + "\0" + password);
+        }
+        if (!mechanism.equals("XOAUTH2")) {
+            return false;
+        }
+        if (response == null) {
+            line(out, "+ ");
+            out.flush();
+            response = readLine(in);
+        }
+        if (response != null && decode(response).equals("user=" + user + "\u0001auth=Bearer " + password + "\u0001\u0001")) {
+            return true;
+        }
+        line(out, "+ " + Base64.getEncoder().encodeToString(
+                "{\"status\":\"401\",\"schemes\":\"bearer\",\"scope\":\"https://mail.google.com/\"}".getBytes(StandardCharsets.UTF_8)));
+        out.flush();
+        commands.add("(after error challenge) " + readLine(in));
+        return false;
+    }
+
+    private static String decode(String base64) {
+        try {
+            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 
