@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -24,11 +25,19 @@ public class AccessTokens {
     /** Renew this long before the provider's expiry: a poll must not start with a token about to lapse. */
     static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
 
-    /** Valid for the refresh token it came from: a new token from the API or a rotation makes it stale. */
-    private record Cached(String encryptedRefreshToken, String accessToken, Instant renewAt) {
+    /**
+     * Valid for the refresh token it came from and the one the provider rotated to (a caller may still hold the
+     * account as read before the rotation); a new token from the API makes it stale.
+     */
+    private record Cached(Set<String> encryptedRefreshTokens, String accessToken, Instant renewAt) {
+        boolean servesFor(OAuth2Settings settings) {
+            return encryptedRefreshTokens.contains(settings.encryptedRefreshToken()) && Instant.now().isBefore(renewAt);
+        }
     }
 
     private final Map<UUID, Cached> cache = new ConcurrentHashMap<>();
+    /** One refresh per account at a time (a poll and a connection test may overlap): a rotation is not raced. */
+    private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
     @Inject
     TokenEndpoint endpoint;
@@ -56,25 +65,32 @@ public class AccessTokens {
 
     String accessToken(UUID accountId, OAuth2Settings settings) throws Pop3Exception {
         Cached cached = cache.get(accountId);
-        if (cached != null && cached.encryptedRefreshToken().equals(settings.encryptedRefreshToken())
-                && Instant.now().isBefore(cached.renewAt())) {
+        if (cached != null && cached.servesFor(settings)) {
             return cached.accessToken();
         }
-        String clientSecret = settings.encryptedClientSecret() == null ? null : cipher.decrypt(settings.encryptedClientSecret());
-        TokenEndpoint.AccessToken token = endpoint.refresh(settings.tokenUrl(), settings.clientId(), clientSecret,
-                settings.scope(), cipher.decrypt(settings.encryptedRefreshToken()));
-        String refreshToken = settings.encryptedRefreshToken();
-        if (token.rotatedRefreshToken() != null) {
-            refreshToken = storeRotated(accountId, settings.encryptedRefreshToken(), token.rotatedRefreshToken());
+        synchronized (locks.computeIfAbsent(accountId, id -> new Object())) {
+            cached = cache.get(accountId);
+            if (cached != null && cached.servesFor(settings)) {
+                return cached.accessToken();
+            }
+            String clientSecret = settings.encryptedClientSecret() == null ? null : cipher.decrypt(settings.encryptedClientSecret());
+            TokenEndpoint.AccessToken token = endpoint.refresh(settings.tokenUrl(), settings.clientId(), clientSecret,
+                    settings.scope(), cipher.decrypt(settings.encryptedRefreshToken()));
+            String rotated = storeRotated(accountId, settings.encryptedRefreshToken(), token.rotatedRefreshToken());
+            Set<String> refreshTokens = rotated == null ? Set.of(settings.encryptedRefreshToken())
+                    : Set.of(settings.encryptedRefreshToken(), rotated);
+            cache.put(accountId, new Cached(refreshTokens, token.value(), token.expiresAt().minus(EXPIRY_MARGIN)));
+            return token.value();
         }
-        cache.put(accountId, new Cached(refreshToken, token.value(), token.expiresAt().minus(EXPIRY_MARGIN)));
-        return token.value();
     }
 
-    /** Stores a rotated refresh token unless the account got another one meanwhile (through the API). */
+    /**
+     * Stores a rotated refresh token unless the account got another one meanwhile (through the API); returns it
+     * encrypted, or null when the provider did not rotate.
+     */
     private String storeRotated(UUID accountId, String previous, String rotated) {
-        if (rotated.equals(cipher.decrypt(previous))) {
-            return previous;
+        if (rotated == null || rotated.equals(cipher.decrypt(previous))) {
+            return null;
         }
         String encrypted = cipher.encrypt(rotated);
         try {
