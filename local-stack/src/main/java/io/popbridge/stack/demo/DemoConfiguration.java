@@ -19,9 +19,20 @@ import java.util.Optional;
  */
 public record DemoConfiguration(String domain, String fallback, List<IspAccount> accounts, SmtpTarget exchange) {
 
-    /** A POP3 mailbox: SINGLE delivers everything to {@code target}; CATCH_ALL reads the envelope headers. */
+    /**
+     * A POP3 mailbox: SINGLE delivers everything to {@code target}; CATCH_ALL reads the envelope headers. It logs
+     * in with {@code password}, or with XOAUTH2 when {@code oauth2} is given (then {@code password} is null).
+     */
     public record IspAccount(String name, String host, int port, String security, String username, String password,
-                             String mode, String target) {
+                             String mode, String target, IspOAuth2 oauth2) {
+        public IspAccount(String name, String host, int port, String security, String username, String password,
+                          String mode, String target) {
+            this(name, host, port, security, username, password, mode, target, null);
+        }
+    }
+
+    /** Where an XOAUTH2 mailbox's access tokens come from ({@code clientSecret} and {@code scope} may be null). */
+    public record IspOAuth2(String tokenUrl, String clientId, String clientSecret, String refreshToken, String scope) {
     }
 
     public record SmtpTarget(String name, String host, int port, String security) {
@@ -72,13 +83,19 @@ public record DemoConfiguration(String domain, String fallback, List<IspAccount>
                   {"mode": "CATCH_ALL", "targets": [], "domains": [%s],
                    "envelopeSources": ["Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To", "Received-for"],
                    "headerFallback": false, "hideEnvelopeHeaders": true}""".formatted(q(domain));
+        IspOAuth2 oauth2 = account.oauth2();
+        String oauth2Body = oauth2 == null ? "null" : """
+                {"tokenUrl": %s, "clientId": %s, "clientSecret": %s, "refreshToken": %s, "scope": %s}"""
+                .formatted(q(oauth2.tokenUrl()), q(oauth2.clientId()), q(oauth2.clientSecret()), q(oauth2.refreshToken()),
+                        q(oauth2.scope()));
         return """
                 {"name": %s, "host": %s, "port": %d, "security": %s, "verifyCertificate": %s, "customCa": null,
-                 "auth": "USER_PASS", "username": %s, "password": %s, "pollIntervalSeconds": 60, "enabled": true,
+                 "auth": %s, "username": %s, "password": %s, "oauth2": %s, "pollIntervalSeconds": 60, "enabled": true,
                  "maxMessageBytes": 52428800, "retention": {"policy": "DELETE_AFTER_DELIVERY", "days": null},
                  "routing": %s}"""
                 .formatted(q(account.name()), q(account.host()), account.port(), q(account.security()),
-                        !"NONE".equals(account.security()), q(account.username()), q(account.password()), routing);
+                        !"NONE".equals(account.security()), q(oauth2 == null ? "USER_PASS" : "XOAUTH2"),
+                        q(account.username()), q(account.password()), oauth2Body, routing);
     }
 
     private static String q(String value) {

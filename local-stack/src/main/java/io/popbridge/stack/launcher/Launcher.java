@@ -5,6 +5,7 @@ import io.popbridge.stack.ReactorRoot;
 import io.popbridge.stack.StackPorts;
 import io.popbridge.stack.demo.DemoConfiguration;
 import io.popbridge.stack.demo.DemoConfiguration.IspAccount;
+import io.popbridge.stack.demo.DemoConfiguration.IspOAuth2;
 import io.popbridge.stack.demo.DemoConfiguration.SmtpTarget;
 import io.popbridge.stack.demo.DemoIsp;
 import io.popbridge.stack.demo.DemoMail;
@@ -132,10 +133,15 @@ public final class Launcher {
         } else {
             String security = options.get("isp-security", "TLS");
             String mode = options.get("isp-mode", "CATCH_ALL");
+            IspOAuth2 oauth2 = options.has("isp-oauth2-token-url")
+                    ? new IspOAuth2(options.require("isp-oauth2-token-url"), options.require("isp-oauth2-client-id"),
+                            options.get("isp-oauth2-client-secret", null), options.require("isp-oauth2-refresh-token"),
+                            options.get("isp-oauth2-scope", null))
+                    : null;
             accounts = List.of(new IspAccount(options.get("isp-user", "isp") + "@" + options.get("isp-host", ""),
                     options.require("isp-host"), options.getInt("isp-port", "TLS".equals(security) ? 995 : 110), security,
-                    options.require("isp-user"), options.require("isp-password"), mode,
-                    "SINGLE".equals(mode) ? options.require("isp-target") : null));
+                    options.require("isp-user"), oauth2 == null ? options.require("isp-password") : null, mode,
+                    "SINGLE".equals(mode) ? options.require("isp-target") : null, oauth2));
         }
         SmtpTarget target = exchange != null
                 ? new SmtpTarget("exchange-stand-in", DEMO_HOST, exchange.port(), "NONE")

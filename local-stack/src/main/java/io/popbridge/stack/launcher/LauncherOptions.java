@@ -15,6 +15,8 @@ import java.util.Set;
 public final class LauncherOptions {
     static final Set<String> KEYS = Set.of("config", "home", "domain", "fallback",
             "isp-host", "isp-port", "isp-security", "isp-user", "isp-password", "isp-mode", "isp-target",
+            "isp-oauth2-token-url", "isp-oauth2-client-id", "isp-oauth2-client-secret", "isp-oauth2-refresh-token",
+            "isp-oauth2-scope",
             "exchange-host", "exchange-port", "exchange-security",
             "demo-pop3-port", "demo-smtp-port", "demo-interval", "kafka-port", "postgres-port", "help");
 
@@ -25,6 +27,9 @@ public final class LauncherOptions {
               --isp-port N          default 995 with --isp-security TLS, else 110
               --isp-security S      NONE | STARTTLS | TLS (default TLS)
               --isp-mode M          SINGLE (all mail to --isp-target) | CATCH_ALL (envelope headers; default)
+              --isp-oauth2-token-url U  XOAUTH2 instead of --isp-password (Gmail, Microsoft 365), with
+                                    --isp-oauth2-client-id, --isp-oauth2-refresh-token [, --isp-oauth2-client-secret,
+                                    --isp-oauth2-scope]
               --exchange-host H     a real Exchange (SMTP) instead of the stand-in
               --exchange-port N     default 25;  --exchange-security NONE | STARTTLS_IF_OFFERED | STARTTLS_REQUIRED | TLS
               --domain D            the accepted domain (default example.com); --fallback ADDRESS (default postmaster@D)

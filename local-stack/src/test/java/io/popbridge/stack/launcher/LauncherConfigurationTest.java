@@ -25,7 +25,9 @@ class LauncherConfigurationTest {
         assertThat(account.path("port").asInt()).isEqualTo(995);
         assertThat(account.path("security").asText()).isEqualTo("TLS");
         assertThat(account.path("verifyCertificate").asBoolean()).isTrue();
+        assertThat(account.path("auth").asText()).isEqualTo("USER_PASS");
         assertThat(account.path("password").asText()).isEqualTo("p\"w\\1");
+        assertThat(account.path("oauth2").isNull()).isTrue();
         assertThat(account.path("routing").path("mode").asText()).isEqualTo("CATCH_ALL");
         assertThat(account.path("routing").path("domains").get(0).asText()).isEqualTo("corp.example");
         JsonNode target = Json.parse(config.targetBody());
@@ -33,6 +35,29 @@ class LauncherConfigurationTest {
         assertThat(target.path("port").asInt()).isEqualTo(25);
         assertThat(Json.parse(config.domainBody()).path("fallback").asText()).isEqualTo("postmaster@corp.example");
         assertThat(Json.parse(config.aliasRuleBody()).path("targets").get(0).asText()).isEqualTo("bob@corp.example");
+    }
+
+    @Test
+    void oauth2_flags_make_an_xoauth2_account_without_a_password() {
+        LauncherOptions options = LauncherOptions.parse("--isp-host", "outlook.office365.com", "--isp-user", "office@corp.example",
+                "--isp-oauth2-token-url", "https://login.microsoftonline.com/t/oauth2/v2.0/token", "--isp-oauth2-client-id", "app",
+                "--isp-oauth2-refresh-token", "0.AX-refresh", "--isp-oauth2-scope", "https://outlook.office.com/POP.AccessAsUser.All",
+                "--exchange-host", "exchange.example.local");
+
+        DemoConfiguration config = Launcher.configuration(options, "corp.example", null, null);
+
+        JsonNode account = Json.parse(config.accountBody(config.accounts().get(0)));
+        assertThat(account.path("auth").asText()).isEqualTo("XOAUTH2");
+        assertThat(account.path("password").isNull()).isTrue();
+        assertThat(account.path("oauth2").path("tokenUrl").asText()).isEqualTo("https://login.microsoftonline.com/t/oauth2/v2.0/token");
+        assertThat(account.path("oauth2").path("clientId").asText()).isEqualTo("app");
+        assertThat(account.path("oauth2").path("clientSecret").isNull()).isTrue();
+        assertThat(account.path("oauth2").path("refreshToken").asText()).isEqualTo("0.AX-refresh");
+        assertThat(account.path("oauth2").path("scope").asText()).isEqualTo("https://outlook.office.com/POP.AccessAsUser.All");
+        assertThatThrownBy(() -> Launcher.configuration(LauncherOptions.parse("--isp-host", "h", "--isp-user", "u",
+                "--isp-oauth2-token-url", "https://idp.example/token", "--isp-oauth2-client-id", "app",
+                "--exchange-host", "x"), "corp.example", null, null))
+                .hasMessageContaining("--isp-oauth2-refresh-token is required");
     }
 
     @Test
