@@ -43,12 +43,13 @@ public record StackHome(Path root) {
 
     /** The AES-256 key for secrets at rest (base64), generated once. */
     public String encryptionKey() {
-        return secret("encryption.key", 32);
+        return secret("encryption.key", 32, Base64.getEncoder());
     }
 
     /** The API password of user {@code admin}, generated once; edit the file to choose your own. */
     public String adminPassword() {
-        return secret("admin-password", 12).replace('+', 'x').replace('/', 'y').replace("=", "");
+        // exactly what the file holds (it once held '+' and '/' where the services got 'x' and 'y'); new ones are URL-safe
+        return secret("admin-password", 12, Base64.getUrlEncoder().withoutPadding());
     }
 
     /** Deletes everything (tests start from nothing). */
@@ -63,14 +64,14 @@ public record StackHome(Path root) {
         }
     }
 
-    private synchronized String secret(String name, int bytes) {
+    private synchronized String secret(String name, int bytes, Base64.Encoder encoder) {
         Path file = root.resolve(name);
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(root);
                 byte[] random = new byte[bytes];
                 new SecureRandom().nextBytes(random);
-                Files.writeString(file, Base64.getEncoder().encodeToString(random) + "\n");
+                Files.writeString(file, encoder.encodeToString(random) + "\n");
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
             }
             return Files.readString(file).trim();
