@@ -67,8 +67,9 @@ final class SteadyLoad {
         int sample = BOXES * Math.min(1000, (written + BOXES - 1) / BOXES);
         List<Double> fromPollStart = new ArrayList<>();
         List<Double> latencies = awaitLatencies(fetcher, start, Math.min(written, sample), Duration.ofSeconds(240), fromPollStart);
-        table.add(line(String.format(Locale.ROOT, "steady %.0f msg/s, 1-min polls: %d/%d delivered; RETR→250",
-                ratePerSecond, latencies.size(), written), latencies));
+        table.add(line(String.format(Locale.ROOT, "steady %.0f msg/s, 1-min polls: %d written, %d/%d of the sample "
+                        + "(the API's newest 1,000 per mailbox) delivered; RETR→250",
+                ratePerSecond, written, latencies.size(), Math.min(written, sample)), latencies));
         table.add(line("  the same messages from the start of the poll that fetched them →250", fromPollStart));
     }
 
