@@ -29,10 +29,14 @@ public class FetcherMetrics {
     /** Account status for {@code popbridge_fetcher_accounts}. */
     public enum Status { ok, failing, disabled }
 
+    /** How an XOAUTH2 token request ended, for {@code popbridge_fetcher_oauth2_token_requests_total}. */
+    public enum TokenOutcome { ok, refused, unavailable }
+
     @Inject
     MeterRegistry registry;
 
     private final Map<UUID, AccountMeters> accounts = new ConcurrentHashMap<>();
+    private final Map<TokenOutcome, Counter> tokenRequests = new EnumMap<>(TokenOutcome.class);
 
     @PostConstruct
     void init() {
@@ -41,6 +45,14 @@ public class FetcherMetrics {
                             all -> all.values().stream().filter(m -> m.status == status).count())
                     .tag("status", status.name()).description("accounts by status").register(registry);
         }
+        for (TokenOutcome outcome : TokenOutcome.values()) {
+            tokenRequests.put(outcome, Counter.builder("popbridge.fetcher.oauth2.token.requests").tag("outcome", outcome.name())
+                    .description("XOAUTH2 access token requests to the providers' token endpoints").register(registry));
+        }
+    }
+
+    public void tokenRequest(TokenOutcome outcome) {
+        tokenRequests.get(outcome).increment();
     }
 
     /** Registers (or refreshes) the series of one account. */

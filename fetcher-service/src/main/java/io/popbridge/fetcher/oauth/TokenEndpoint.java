@@ -3,6 +3,7 @@ package io.popbridge.fetcher.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.popbridge.fetcher.FetcherConfig;
+import io.popbridge.fetcher.metrics.FetcherMetrics;
 import io.popbridge.fetcher.pop3.Pop3Exception;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,6 +45,9 @@ public class TokenEndpoint {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    FetcherMetrics metrics;
+
     private HttpClient http;
 
     public AccessToken refresh(String tokenUrl, String clientId, String clientSecret, String scope, String refreshToken)
@@ -66,10 +70,21 @@ public class TokenEndpoint {
                         .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                         .collect(Collectors.joining("&"))))
                 .build();
-        Instant asked = Instant.now();
-        HttpResponse<String> response;
+        Instant asked = Instant.now(); // the token's lifetime counts from before the request
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            AccessToken token = parse(tokenUrl, send(tokenUrl, request), asked);
+            metrics.tokenRequest(FetcherMetrics.TokenOutcome.ok);
+            return token;
+        } catch (Pop3Exception e) {
+            metrics.tokenRequest(e.kind() == Pop3Exception.Kind.AUTH
+                    ? FetcherMetrics.TokenOutcome.refused : FetcherMetrics.TokenOutcome.unavailable);
+            throw e;
+        }
+    }
+
+    private HttpResponse<String> send(String tokenUrl, HttpRequest request) throws Pop3Exception {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new Pop3Exception(Pop3Exception.Kind.TIMEOUT, "token endpoint " + tokenUrl + " did not answer in time", null, e);
         } catch (IOException e) {
@@ -78,7 +93,6 @@ public class TokenEndpoint {
             Thread.currentThread().interrupt();
             throw new Pop3Exception(Pop3Exception.Kind.TIMEOUT, "interrupted while asking " + tokenUrl + " for a token", null, e);
         }
-        return parse(tokenUrl, response, asked);
     }
 
     private AccessToken parse(String tokenUrl, HttpResponse<String> response, Instant asked) throws Pop3Exception {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.icegreen.greenmail.util.GreenMail;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.popbridge.common.crypto.SecretCipher;
 import io.popbridge.contract.Topics;
 import io.popbridge.fetcher.AdminSmtpTestResource;
@@ -46,6 +47,13 @@ class XOAuth2PollTest {
 
     @Inject
     SecretCipher cipher;
+
+    @Inject
+    MeterRegistry registry;
+
+    private double tokenRequests(String outcome) {
+        return registry.get("popbridge.fetcher.oauth2.token.requests").tag("outcome", outcome).counter().count();
+    }
 
     @BeforeAll
     static void start() {
@@ -99,6 +107,7 @@ class XOAuth2PollTest {
         assertThat(column("select oauth2_client_secret from account where id = ?::uuid", id).get(0))
                 .startsWith("v1:").doesNotContain(CLIENT_SECRET);
 
+        double okBefore = tokenRequests("ok");
         try (KafkaConsumer<String, byte[]> consumer = SharedKafka.consumerAtEnd(Topics.FETCHED)) {
             JsonPath first = poll(id);
             assertThat(first.getString("outcome")).isEqualTo("OK");
@@ -117,6 +126,7 @@ class XOAuth2PollTest {
         admin().post("/api/v1/accounts/" + id + "/test").then().statusCode(200).body("ok", equalTo(true))
                 .body("steps.find { it.step == 'login' }.ok", equalTo(true));
         assertThat(requestsWith("refresh-" + login)).as("the access token is valid for an hour: no second refresh").isEqualTo(1);
+        assertThat(tokenRequests("ok")).isEqualTo(okBefore + 1);
     }
 
     @Test
@@ -145,7 +155,9 @@ class XOAuth2PollTest {
         String name = unique("xoauth2-revoked");
         String id = create(xoauth2Account(name, greenMail.getPop3().getPort(), login, "old-" + login));
 
+        double refusedBefore = tokenRequests("refused");
         JsonPath failed = poll(id);
+        assertThat(tokenRequests("refused")).isEqualTo(refusedBefore + 1);
         assertThat(failed.getString("outcome")).isEqualTo("AUTH_FAILED");
         assertThat(failed.getString("error")).contains("invalid_grant").contains("400").doesNotContain("old-" + login);
         assertThat(status(id).getString("lastOutcome")).isEqualTo("AUTH_FAILED");
@@ -193,8 +205,10 @@ class XOAuth2PollTest {
         provider.grant("refresh-" + login, "access-" + login, 3600);
         String id = create(xoauth2Account(unique("xoauth2-down"), greenMail.getPop3().getPort(), login, "refresh-" + login));
         provider.unavailable(true);
+        double unavailableBefore = tokenRequests("unavailable");
         try {
             JsonPath failed = poll(id);
+            assertThat(tokenRequests("unavailable")).isEqualTo(unavailableBefore + 1);
             assertThat(failed.getString("outcome")).isEqualTo("CONNECT_FAILED");
             assertThat(failed.getString("error")).contains("token endpoint").contains("503");
         } finally {
