@@ -99,7 +99,7 @@ public class TokenEndpoint {
         JsonNode body = readJson(response.body());
         int status = response.statusCode();
         if (status == 200 && body != null && body.path("access_token").isTextual() && !body.path("access_token").asText().isEmpty()) {
-            long lifetime = body.path("expires_in").canConvertToLong() ? body.path("expires_in").asLong() : DEFAULT_LIFETIME_SECONDS;
+            long lifetime = body.path("expires_in").asLong(DEFAULT_LIFETIME_SECONDS); // a number, or a string of one
             String rotated = body.path("refresh_token").isTextual() ? body.path("refresh_token").asText() : null;
             return new AccessToken(body.get("access_token").asText(), asked.plusSeconds(lifetime), rotated);
         }
