@@ -152,8 +152,9 @@ public final class Launcher {
 
     private static void printWhereEverythingIs(LocalStack stack, DemoIsp isp, ExchangeStandIn exchange) {
         System.out.println();
-        System.out.println("popbridge is running. API user admin, password " + stack.adminPassword()
-                + " (" + stack.home().root().resolve("admin-password") + ")");
+        // the password itself is not printed (terminals and redirected output are kept): it stays in its file
+        System.out.println("popbridge is running. API user admin, password in " + stack.home().root().resolve("admin-password")
+                + "  (export POPBRIDGE_ADMIN_PASSWORD=$(cat " + stack.home().root().resolve("admin-password") + "))");
         for (PopbridgeService service : PopbridgeService.values()) {
             ServiceProcess process = stack.service(service);
             System.out.printf("  %-9s API %s/api/v1   Swagger UI %s/q/swagger-ui   health %s/q/health   metrics %s/q/metrics%n",
