@@ -147,7 +147,7 @@ public final class Pop3Client implements AutoCloseable {
                     if (!user.startsWith("+OK")) {
                         throw new Pop3Exception(Pop3Exception.Kind.AUTH, "USER refused", user);
                     }
-                    yield authReply(command("PASS " + secret(), "PASS ***"));
+                    yield authReply(command("PASS " + secret()));
                 }
                 case APOP -> {
                     int start = greeting.indexOf('<');
@@ -156,10 +156,9 @@ public final class Pop3Client implements AutoCloseable {
                         throw new Pop3Exception(Pop3Exception.Kind.AUTH, "server greeting has no APOP timestamp", greeting);
                     }
                     String digest = md5(greeting.substring(start, end + 1) + secret());
-                    yield authReply(command("APOP " + endpoint.username() + " " + digest, "APOP ***"));
+                    yield authReply(command("APOP " + endpoint.username() + " " + digest));
                 }
-                case SASL_PLAIN -> authReply(command("AUTH PLAIN " + base64("\0" + endpoint.username() + "\0" + secret()),
-                        "AUTH PLAIN ***"));
+                case SASL_PLAIN -> authReply(command("AUTH PLAIN " + base64("\0" + endpoint.username() + "\0" + secret())));
                 case XOAUTH2 -> xoauth2();
             };
         } catch (IOException e) {
@@ -182,11 +181,10 @@ public final class Pop3Client implements AutoCloseable {
         if (!ready.startsWith("+")) {
             throw new Pop3Exception(Pop3Exception.Kind.AUTH, "server does not accept AUTH XOAUTH2", ready);
         }
-        String reply = command(base64("user=" + endpoint.username() + "\u0001auth=Bearer " + token + "\u0001\u0001"),
-                "(XOAUTH2 response ***)");
+        String reply = command(base64("user=" + endpoint.username() + "\u0001auth=Bearer " + token + "\u0001\u0001"));
         if (!reply.startsWith("+OK") && reply.startsWith("+")) {
             String error = decodeChallenge(reply.substring(1).trim());
-            String refused = command("", "(empty SASL response)");
+            String refused = command("");
             endpoint.credential().refused();
             throw new Pop3Exception(Pop3Exception.Kind.AUTH, "login refused: access token not accepted " + error, refused);
         }
@@ -379,11 +377,8 @@ public final class Pop3Client implements AutoCloseable {
         return reply;
     }
 
+    /** Sends one command line. Never log it: PASS, APOP and the SASL responses carry secrets. */
     private String command(String line) throws IOException {
-        return command(line, line);
-    }
-
-    private String command(String line, String shown) throws IOException {
         out.write(line.getBytes(StandardCharsets.UTF_8));
         out.write(CRLF);
         out.flush();
